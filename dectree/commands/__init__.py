@@ -1,0 +1,1 @@
+"""One module per `dectree` subcommand: `configure(parser)` and `run(args) -> int`."""

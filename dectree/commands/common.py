@@ -1,0 +1,46 @@
+"""Argument helpers shared by the command modules."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from dectree.catalog import Catalog, load_catalog
+from dectree.yamlsource import MAX_BYTES
+
+
+def add_paths(parser: argparse.ArgumentParser) -> None:
+    """Positional tree paths and the loader's limits."""
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH",
+        help="tree files or directories (default: ./trees if present, else the bundled trees)",
+    )
+    parser.add_argument(
+        "--max-bytes", type=int, default=MAX_BYTES, metavar="N",
+        help=f"refuse tree files larger than N bytes (default {MAX_BYTES})",
+    )
+
+
+def date_arg(text: str) -> dt.date:
+    """argparse type for YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def missing_paths(paths: list[str]) -> list[str]:
+    """Given paths that do not exist."""
+    return [p for p in paths if not Path(p).exists()]
+
+
+def load_or_usage_error(args: argparse.Namespace) -> Catalog | None:
+    """Load the catalog, or print why the paths are unusable and return None (exit 2)."""
+    missing = missing_paths(args.paths)
+    if missing:
+        for path in missing:
+            print(f"dectree: error: {path}: no such file or directory", file=sys.stderr)
+        return None
+    return load_catalog(args.paths, max_bytes=args.max_bytes)

@@ -1,0 +1,81 @@
+"""Problems found in trees: small sortable records, formatted only at the edge.
+
+Every problem has a stable code, a level and a 1-based position. The table of
+codes lives here so the docs, the validator and the tests share one source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How serious a problem is; errors fail `validate`, warnings only with --strict."""
+
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding: where (path, line, column) and what (level, code, message)."""
+
+    path: str
+    line: int
+    column: int
+    level: Severity
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.level.value} {self.code} {self.message}"
+
+
+# code -> (level, summary). The summary is the docs' wording; messages add specifics.
+CODES: dict[str, tuple[Severity, str]] = {
+    # Reading the file
+    "DT001": (Severity.error, "YAML syntax error"),
+    "DT002": (Severity.error, "duplicate mapping key"),
+    "DT003": (Severity.error, "alias expansion over the limit (YAML bomb)"),
+    "DT004": (Severity.error, "file over the size limit"),
+    "DT005": (Severity.error, "file is not valid UTF-8"),
+    "DT006": (Severity.error, "document is empty or not a mapping"),
+    "DT007": (Severity.error, "more than one YAML document in the file"),
+    "DT008": (Severity.error, "nesting deeper than the limit"),
+    "DT009": (Severity.error, "unsupported YAML tag"),
+    "DT010": (Severity.error, "file cannot be read"),
+    # Schema
+    "DT101": (Severity.error, "unknown key"),
+    "DT102": (Severity.error, "missing required key"),
+    "DT103": (Severity.error, "wrong type or invalid value"),
+    "DT104": (Severity.error, "tree id defined in more than one file"),
+    # Graph and content
+    "DT200": (Severity.error, "start node missing or unknown"),
+    "DT201": (Severity.error, "reference to unknown node"),
+    "DT202": (Severity.warning, "node unreachable from any start"),
+    "DT203": (Severity.error, "non-terminal node with no way out"),
+    "DT204": (Severity.error, "terminal node with choices"),
+    "DT205": (Severity.error, "loop from which no conclusion or escalation can be reached"),
+    "DT206": (Severity.info, "loop that can be left (retry loop)"),
+    "DT207": (Severity.error, "duplicate choice label in a node"),
+    "DT208": (Severity.warning, "choice leads back to its own node"),
+    "DT209": (Severity.error, "link to a tree that does not exist"),
+    "DT210": (Severity.error, "link to a node that does not exist in another tree"),
+    "DT211": (Severity.error, "escalation to a level with no contact"),
+    "DT212": (Severity.error, "conclusion without resolution steps"),
+    "DT213": (Severity.error, "escalation without a reason"),
+    "DT214": (Severity.error, "variable used in a command but not declared"),
+    "DT215": (Severity.warning, "variable declared but never used"),
+    "DT216": (Severity.warning, "review overdue"),
+    "DT217": (Severity.warning, "question without a check command"),
+    "DT218": (Severity.warning, "longest path from the start above the limit"),
+    "DT219": (Severity.error, "escalate outcome without a level"),
+    "DT220": (Severity.error, "scenario refers to an unknown node or choice"),
+}
+
+
+def problem(path: str, line: int, column: int, code: str, message: str) -> Problem:
+    """Build a problem with the level registered for its code."""
+    return Problem(path, line, column, CODES[code][0], code, message)

@@ -1,0 +1,44 @@
+"""`dectree test`: walk each tree's scenarios and report what passed and what did not.
+
+Exit 0 when every scenario passes, 1 on a failed scenario or a tree that did not
+load (and, with --strict, on a conclusion or escalation no scenario reaches),
+2 when a path cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from dectree.commands.common import add_paths, load_or_usage_error
+
+UNREADABLE = "DT010"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_paths(parser)
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="conclusions and escalations not covered by any scenario fail too (exit 1)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from dectree.scenarios import format_text, run_scenarios, to_json
+
+    catalog = load_or_usage_error(args)
+    if catalog is None:
+        return 2
+    report = run_scenarios(catalog)
+    if args.format == "json":
+        json.dump(to_json(report, strict=args.strict), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for line in format_text(report, strict=args.strict):
+            sys.stdout.write(line + "\n")
+    if any(p.code == UNREADABLE for p in report.problems):
+        return 2
+    return 0 if report.ok(args.strict) else 1

@@ -1,0 +1,191 @@
+"""Events of a troubleshooting session: every change of state is one record.
+
+A `Session` never changes its state except by applying one of these events,
+so a session can be rebuilt by replaying them (`Session.replay`), and a journal
+only has to write them down. Events are frozen pydantic models with a `type`
+discriminator, so they round-trip through JSON with `event_to_dict` and
+`event_from_dict`.
+
+Each event carries a sequence number (`seq`, 1, 2, 3, ... per session) and a
+UTC timestamp (`at`). Step indexes are 0-based positions in the session's path.
+Secret variable values never appear in any event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+
+class SessionOutcome(str, Enum):
+    """How a session ended."""
+
+    resolved = "resolved"
+    workaround = "workaround"
+    escalated = "escalated"
+    abandoned = "abandoned"
+
+
+class EventBase(BaseModel):
+    """Fields every event shares."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    seq: int = Field(ge=1, description="Position of the event in its session, from 1.")
+    at: dt.datetime = Field(description="When it happened (UTC).")
+
+
+class SessionStarted(EventBase):
+    """The walk began in a tree, at its start node or at any node."""
+
+    type: Literal["started"] = "started"
+    session_id: str
+    tree_id: str
+    tree_version: str
+    node_id: str
+    from_search: bool = False
+    query: str | None = Field(default=None, description="The search that led here, if any.")
+
+
+class Answered(EventBase):
+    """A question was answered; the walk moved to `next_ref`."""
+
+    type: Literal["answered"] = "answered"
+    step: int
+    tree_id: str
+    node_id: str
+    prompt: str
+    choice: int = Field(description="0-based index of the choice.")
+    label: str
+    next_ref: str
+
+
+class Proceeded(EventBase):
+    """An action was done (or an escalation continued); the walk moved to `next_ref`."""
+
+    type: Literal["proceeded"] = "proceeded"
+    step: int
+    tree_id: str
+    node_id: str
+    next_ref: str
+
+
+class FixConfirmed(EventBase):
+    """The engineer said whether a conclusion's resolution fixed the problem."""
+
+    type: Literal["fix_confirmed"] = "fix_confirmed"
+    step: int
+    tree_id: str
+    node_id: str
+    fixed: bool
+    next_ref: str | None = Field(
+        default=None, description="The `if_not_fixed` node followed, when not fixed."
+    )
+
+
+class WentBack(EventBase):
+    """The last answer was undone; `step` is the step that is current again."""
+
+    type: Literal["back"] = "back"
+    step: int
+    tree_id: str
+    node_id: str
+
+
+class Reopened(EventBase):
+    """An earlier step became current again; every later step was dropped."""
+
+    type: Literal["reopened"] = "reopened"
+    step: int
+    tree_id: str
+    node_id: str
+
+
+class NoteAdded(EventBase):
+    """A note was attached to a step (replacing any earlier note on it)."""
+
+    type: Literal["note"] = "note"
+    step: int
+    text: str
+
+
+class VariableSet(EventBase):
+    """A variable got a value; the value is omitted when the variable is secret."""
+
+    type: Literal["variable"] = "variable"
+    name: str
+    secret: bool = False
+    value: str | None = None
+
+
+class CommandCopied(EventBase):
+    """A command of the current node was copied, with secret values left out."""
+
+    type: Literal["command_copied"] = "command_copied"
+    step: int
+    tree_id: str
+    node_id: str
+    index: int = Field(description="0-based index among the node's commands.")
+    command: str = Field(description="The filled command, secret values shown as `{name}`.")
+
+
+class TreeSwitched(EventBase):
+    """The walk followed a link from one tree into another."""
+
+    type: Literal["tree_switched"] = "tree_switched"
+    step: int = Field(description="The step that entered the new tree.")
+    from_tree: str
+    from_node: str
+    to_tree: str
+    to_node: str
+
+
+class SearchPerformed(EventBase):
+    """A search was run from the session."""
+
+    type: Literal["search"] = "search"
+    query: str
+    hits: int
+    top: str | None = Field(default=None, description="`tree:node` of the best hit.")
+
+
+class Finished(EventBase):
+    """The session ended."""
+
+    type: Literal["finished"] = "finished"
+    outcome: SessionOutcome
+    tree_id: str
+    node_id: str
+    level: str | None = Field(default=None, description="Escalation level, when escalated.")
+
+
+Event = Annotated[
+    SessionStarted
+    | Answered
+    | Proceeded
+    | FixConfirmed
+    | WentBack
+    | Reopened
+    | NoteAdded
+    | VariableSet
+    | CommandCopied
+    | TreeSwitched
+    | SearchPerformed
+    | Finished,
+    Field(discriminator="type"),
+]
+
+_EVENT: TypeAdapter[Event] = TypeAdapter(Event)
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    """The JSON-ready form of an event."""
+    return event.model_dump(mode="json")
+
+
+def event_from_dict(data: Any) -> Event:
+    """Parse an event from its JSON form; raises `pydantic.ValidationError` if malformed."""
+    return _EVENT.validate_python(data)

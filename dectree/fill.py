@@ -1,0 +1,92 @@
+"""Filling `{name}` placeholders in commands with variable values.
+
+Values are shell-quoted with `shlex.quote`, so a value with spaces, quotes or
+`$(...)` stays one inert argument. A variable without a value stays visible as
+`{name}`. The result keeps the pieces apart (`Segment`), so the app can style
+placeholders and hide secrets, and a journal can write the `redacted` form.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from dectree.model import PLACEHOLDER_RE
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a filled command: literal text, or one filled placeholder."""
+
+    text: str
+    variable: str | None = None
+    secret: bool = False
+    missing: bool = False
+
+    @property
+    def shown(self) -> str:
+        """The segment with a secret value replaced by its placeholder."""
+        if self.variable is not None and self.secret and not self.missing:
+            return "{" + self.variable + "}"
+        return self.text
+
+
+@dataclass(frozen=True)
+class FilledCommand:
+    """A command template with its placeholders filled."""
+
+    template: str
+    segments: tuple[Segment, ...]
+
+    @property
+    def text(self) -> str:
+        """The command to run, secret values included."""
+        return "".join(s.text for s in self.segments)
+
+    @property
+    def redacted(self) -> str:
+        """The command with secret values left as `{name}`: safe to write down."""
+        return "".join(s.shown for s in self.segments)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Placeholders that had no value, in order, without repeats."""
+        return tuple(dict.fromkeys(s.variable for s in self.segments if s.missing and s.variable))
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Secret variables whose values were filled in."""
+        return tuple(
+            dict.fromkeys(
+                s.variable for s in self.segments if s.secret and not s.missing and s.variable
+            )
+        )
+
+    @property
+    def complete(self) -> bool:
+        """Whether every placeholder had a value."""
+        return not self.missing
+
+
+def fill(
+    template: str,
+    values: Mapping[str, str],
+    is_secret: Callable[[str], bool] = lambda _name: False,
+) -> FilledCommand:
+    """Fill `template`'s placeholders from `values`, shell-quoting each value."""
+    segments: list[Segment] = []
+    pos = 0
+    for match in PLACEHOLDER_RE.finditer(template):
+        if match.start() > pos:
+            segments.append(Segment(template[pos : match.start()]))
+        name = match.group(1)
+        secret = is_secret(name)
+        if name in values:
+            segments.append(Segment(shlex.quote(values[name]), variable=name, secret=secret))
+        else:
+            segments.append(Segment(match.group(0), variable=name, secret=secret, missing=True))
+        pos = match.end()
+    if pos < len(template):
+        segments.append(Segment(template[pos:]))
+    return FilledCommand(template=template, segments=tuple(segments))

@@ -152,7 +152,7 @@ def schema_problems(path: str, data: PosDict, exc: ValidationError) -> list[Prob
         elif kind == "missing":
             code = "DT102"
             message = f"{_describe(loc[:-1]) or 'the tree'} is missing required key {loc[-1]!r}"
-            line, column = locate(data, loc[:-1], of_key=False) or (1, 1)
+            line, column = locate(data, loc[:-1], of_key=True) or (1, 1)
         else:
             code = "DT103"
             message = f"{where}: {_explain(error)}"

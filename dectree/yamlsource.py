@@ -151,7 +151,7 @@ class _Builder:
     def _mapping(self, node: yaml.MappingNode, depth: int) -> tuple[PosDict, int]:
         self._check_tag(node, (_TAG + "map",))
         out = PosDict()
-        pos = array("I")
+        pos = out.pos = array("I")
         size = 1
         merged: list[tuple[PosDict, tuple[int, int]]] = []
         for key_node, value_node in node.value:
@@ -185,7 +185,6 @@ class _Builder:
                     out[key] = value
                     pos.extend((line, column, line, column))
                     size += 1
-        out.pos = pos
         return out, size
 
     def _merge_sources(self, node: yaml.Node, depth: int) -> list[tuple[PosDict, tuple[int, int]]]:
@@ -202,14 +201,13 @@ class _Builder:
     def _sequence(self, node: yaml.SequenceNode, depth: int) -> tuple[PosList, int]:
         self._check_tag(node, (_TAG + "seq",))
         out = PosList()
-        pos = array("I")
+        pos = out.pos = array("I")
         size = 1
         for item in node.value:
             value, vsize = self.build(item, depth + 1)
             size += vsize
             out.append(value)
             pos.extend(_mark(item.start_mark))
-        out.pos = pos
         return out, size
 
     def _scalar(self, node: yaml.Node) -> Any:
@@ -282,21 +280,23 @@ def read(raw: bytes, *, max_bytes: int = MAX_BYTES) -> Document:
 def locate(data: Any, loc: tuple[str | int, ...], *, of_key: bool = False) -> tuple[int, int] | None:
     """Position of the value at `loc` in parsed data; the deepest known one if it is missing.
 
+    With `of_key`, the position of the last key found instead of its value.
     Elements of `loc` that are not keys of the current mapping (pydantic adds
     the tag of a discriminated union, e.g. 'question') are skipped.
     """
     found: tuple[int, int] | None = None
+    key_found: tuple[int, int] | None = None
     current = data
-    last = len(loc) - 1
-    for i, part in enumerate(loc):
+    for part in loc:
         if isinstance(current, PosDict) and part in current:
-            found = current.key_position(part, of_key=of_key and i == last) or found
+            found = current.key_position(part) or found
+            key_found = current.key_position(part, of_key=True) or key_found
             current = current[part]
         elif isinstance(current, PosList) and isinstance(part, int) and 0 <= part < len(current):
-            found = (current.pos[part * 2], current.pos[part * 2 + 1])
+            found = key_found = (current.pos[part * 2], current.pos[part * 2 + 1])
             current = current[part]
         elif isinstance(current, PosDict) and isinstance(part, str):
             continue
         else:
             break
-    return found
+    return key_found if of_key else found

@@ -20,7 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 REF_PATTERN = r"^([a-z0-9][a-z0-9_.-]*:)?[a-z0-9][a-z0-9_.-]*$"
 VAR_PATTERN = r"^[a-z_][a-z0-9_]*$"
-PLACEHOLDER_RE = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+# `{name}` is a placeholder, except where the braces belong to the command's
+# own syntax: shell `${name}`, curl `%{http_code}`, templates `{{name}}`.
+PLACEHOLDER_RE = re.compile(r"(?<![$%{])\{([a-z_][a-z0-9_]*)\}(?!\})")
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=100)]
 Ref = Annotated[str, StringConstraints(pattern=REF_PATTERN, max_length=201)]

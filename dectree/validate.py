@@ -23,6 +23,7 @@ from dectree.model import (
     split_ref,
 )
 from dectree.problems import Problem, problem
+from dectree.walk import LABEL_FIXED, LABEL_NOT_FIXED
 
 DEFAULT_MAX_PATH = 20
 
@@ -164,6 +165,10 @@ def _scenarios(catalog: Catalog, loaded: LoadedTree) -> Iterator[Problem]:
             node = catalog.node(*split_ref(answer.at, tree.id))
             if node is None:
                 yield _at(loaded, (*base, "answers", j, "at"), "DT220", f"scenario {scenario.name!r}: {answer.at!r} is not a node")
+            elif isinstance(node, Conclusion):
+                if answer.choose not in (LABEL_FIXED, LABEL_NOT_FIXED):
+                    yield _at(loaded, (*base, "answers", j, "choose"), "DT220",
+                              f"scenario {scenario.name!r}: at conclusion {answer.at!r} choose {LABEL_FIXED!r} or {LABEL_NOT_FIXED!r}")
             elif not isinstance(node, Question):
                 yield _at(loaded, (*base, "answers", j, "at"), "DT220", f"scenario {scenario.name!r}: {answer.at!r} is not a question")
             elif answer.choose not in [c.label for c in node.choices]:

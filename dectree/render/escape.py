@@ -9,6 +9,7 @@ function; the renderers put our own syntax around it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACE = re.compile(r"\s+")
@@ -19,6 +20,11 @@ _MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 # What would open a block (heading, list, quote, rule, setext line) at a line start.
 _MD_BLOCK_START = re.compile(r"^(#|[-+=](?=[\s=+-]|$)|\d+[.)](?=\s|$))")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_MD_HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
+_MD_SETEXT = re.compile(r"^ {0,3}(=+|-{2,})\s*$")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)")
+# A first line that must not be glued to a label: a list, fence, quote, table or code.
+_BLOCK_OPENER = re.compile(r"^( {4}|\s{0,3}([-*+]\s|\d+[.)]\s|```|~~~|>|\|))")
 _URL_SCHEMES = ("https://", "http://", "mailto:")
 
 
@@ -71,16 +77,17 @@ def md_code_block(text: str, lang: str = "") -> list[str]:
     return [f"{fence}{lang}", *body, fence]
 
 
-def md_quote(text: str) -> list[str]:
-    """Author-written Markdown shown as a block quote.
+def md_block(text: str) -> list[str]:
+    """Author-written Markdown (a Text field), kept as Markdown but kept in its place.
 
-    The quote is a container: a fence the author left open, a heading or an HTML
-    block inside it ends with the quote and cannot swallow the runbook after it.
-    Raw HTML is neutralised; the rest stays Markdown, as the format documents.
+    A fence the author left open is closed, headings and setext underlines are
+    escaped so they cannot start a section of the runbook, and `<` outside code
+    is escaped so `<unit>` shows instead of vanishing as an unknown HTML tag.
     """
     lines: list[str] = []
     open_fence = ""
-    for line in _CONTROL.sub("", text).rstrip().split("\n"):
+    for line in _CONTROL.sub("", text).replace("\r\n", "\n").rstrip().split("\n"):
+        line = line.rstrip()
         match = _FENCE.match(line)
         if match:
             mark = match.group(1)
@@ -89,11 +96,54 @@ def md_quote(text: str) -> list[str]:
             elif mark[0] == open_fence[0] and len(mark) >= len(open_fence):
                 open_fence = ""
         elif not open_fence:
-            line = line.replace("<", "&lt;")
-        lines.append(f"> {line}".rstrip())
+            line = _outside_code(line, lambda part: part.replace("<", "&lt;"))
+            if _MD_HEADING.match(line) or _MD_SETEXT.match(line):
+                line = "\\" + line.lstrip()
+        lines.append(line)
     if open_fence:
-        lines.append(f"> {open_fence}")
+        lines.append(open_fence)
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
     return lines
+
+
+def md_quote(text: str) -> list[str]:
+    """Author-written Markdown as a block quote (a container nothing escapes from)."""
+    return [f"> {line}".rstrip() for line in md_block(text)]
+
+
+def md_labelled(label: str, text: str, indent: str = "") -> list[str]:
+    """`label` followed by author Markdown, as one paragraph when the text allows.
+
+    Continuation lines are indented by `indent`, for text inside a list item.
+    """
+    lines = md_block(text) or [""]
+    if _BLOCK_OPENER.match(lines[0]):
+        head, rest = [label.rstrip(), ""], lines
+    else:
+        head, rest = [f"{label}{lines[0]}"], lines[1:]
+    return head + [f"{indent}{line}" if line else "" for line in rest]
+
+
+def md_cell_text(text: str) -> str:
+    """Author Markdown squeezed into one table cell: one line, pipes and HTML escaped."""
+    flat = one_line(text)
+    flat = _outside_code(flat, lambda part: part.replace("<", "&lt;"))
+    return flat.replace("|", "\\|")
+
+
+def _outside_code(line: str, change: Callable[[str], str]) -> str:
+    """Apply `change` to the parts of a line that are not inside code spans."""
+    out: list[str] = []
+    pos = 0
+    for span in _CODE_SPAN.finditer(line):
+        out.append(change(line[pos:span.start()]))
+        out.append(span.group(0))
+        pos = span.end()
+    out.append(change(line[pos:]))
+    return "".join(out)
 
 
 def md_link(text: str, url: str) -> str:

@@ -181,10 +181,14 @@ def mermaid_comment(text: str) -> str:
 
 
 def dot_string(text: str, *, multiline: bool = False) -> str:
-    """A double-quoted DOT string; backslashes and quotes escaped, `\\n` for line breaks."""
+    """A double-quoted DOT string; backslashes and quotes escaped, `\\n` for line breaks.
+
+    Graphviz decodes HTML entities such as `&amp;` in labels, so `&` is escaped too.
+    """
     text = _CONTROL.sub("", text)
     lines = [one_line(part) for part in text.split("\n")] if multiline else [one_line(text)]
-    escaped = [line.replace("\\", "\\\\").replace('"', '\\"') for line in lines]
+    escaped = [line.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+               for line in lines]
     return '"' + "\\n".join(escaped) + '"'
 
 

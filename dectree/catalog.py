@@ -100,7 +100,9 @@ def load_file(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[LoadedTree | N
     except SourceError as exc:
         return None, [problem(name, exc.line, exc.column, exc.code, exc.message)]
     except (RecursionError, MemoryError):
-        return None, [problem(name, 1, 1, "DT008", "document too deeply nested or too large to read")]
+        return None, [
+            problem(name, 1, 1, "DT008", "document too deeply nested or too large to read")
+        ]
     try:
         tree = Tree.model_validate(document.data)
     except ValidationError as exc:
@@ -123,7 +125,13 @@ def load_catalog(paths: Sequence[str] = (), *, max_bytes: int = MAX_BYTES) -> Ca
             line, column = loaded.position(("id",))
             first = catalog.trees[tree_id].path
             catalog.problems.append(
-                problem(loaded.path, line, column, "DT104", f"tree id {tree_id!r} is already defined in {first}")
+                problem(
+                    loaded.path,
+                    line,
+                    column,
+                    "DT104",
+                    f"tree id {tree_id!r} is already defined in {first}",
+                )
             )
             continue
         catalog.trees[tree_id] = loaded
@@ -131,6 +139,7 @@ def load_catalog(paths: Sequence[str] = (), *, max_bytes: int = MAX_BYTES) -> Ca
 
 
 # --- pydantic errors -> problems -------------------------------------------------
+
 
 def schema_problems(path: str, data: PosDict, exc: ValidationError) -> list[Problem]:
     """One problem per pydantic error, at the YAML position of the offending field."""
@@ -147,7 +156,9 @@ def schema_problems(path: str, data: PosDict, exc: ValidationError) -> list[Prob
                 code = "DT204"
                 message = f"{where}: a {'conclusion' if 'conclusion' in loc else 'escalation'} ends the walk and cannot have {key!r}"
             else:
-                message = f"unknown key {key!r} in {_describe(loc[:-1]) or 'the tree'}{_suggest(loc)}"
+                message = (
+                    f"unknown key {key!r} in {_describe(loc[:-1]) or 'the tree'}{_suggest(loc)}"
+                )
             line, column = locate(data, loc, of_key=True) or (1, 1)
         elif kind == "missing":
             code = "DT102"

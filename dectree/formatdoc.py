@@ -7,7 +7,9 @@ a test fails when the committed document is out of date.
 from __future__ import annotations
 
 import sys
+import types
 import typing
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +21,21 @@ from dectree.problems import CODES
 BEGIN = "<!-- BEGIN GENERATED: python -m dectree.formatdoc -->"
 END = "<!-- END GENERATED -->"
 MODELS: list[type[BaseModel]] = [
-    model.Tree, model.Contact, model.Review, model.ChangelogEntry, model.Variable, model.Reference,
-    model.Question, model.Action, model.Conclusion, model.Escalation,
-    model.Command, model.Choice, model.Step, model.Scenario, model.ScenarioAnswer,
+    model.Tree,
+    model.Contact,
+    model.Review,
+    model.ChangelogEntry,
+    model.Variable,
+    model.Reference,
+    model.Question,
+    model.Action,
+    model.Conclusion,
+    model.Escalation,
+    model.Command,
+    model.Choice,
+    model.Step,
+    model.Scenario,
+    model.ScenarioAnswer,
 ]
 
 
@@ -30,7 +44,7 @@ def _type_name(annotation: Any) -> str:
     args = typing.get_args(annotation)
     if origin is typing.Annotated:
         return _type_name(args[0])
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+    if origin in (typing.Union, types.UnionType):
         names = [_type_name(a) for a in args if a is not type(None)]
         return " or ".join(names)
     if origin is list:
@@ -42,10 +56,14 @@ def _type_name(annotation: Any) -> str:
     if isinstance(annotation, type):
         if issubclass(annotation, BaseModel):
             return f"[{annotation.__name__}](#{annotation.__name__.lower()})"
-        if issubclass(annotation, model.Enum):
+        if issubclass(annotation, Enum):
             return " or ".join(f"`{m.value}`" for m in annotation)
-        return {"str": "text", "bool": "true/false", "date": "date (YYYY-MM-DD)", "int": "integer"}.get(
-            annotation.__name__, annotation.__name__)
+        return {
+            "str": "text",
+            "bool": "true/false",
+            "date": "date (YYYY-MM-DD)",
+            "int": "integer",
+        }.get(annotation.__name__, annotation.__name__)
     return str(annotation)
 
 
@@ -53,8 +71,14 @@ def reference() -> str:
     """Markdown tables: every model's fields, then every diagnostic code."""
     out = [BEGIN, ""]
     for cls in MODELS:
-        out += [f"### {cls.__name__}", "", (cls.__doc__ or "").strip(), "",
-                "| key | type | required | description |", "| --- | --- | --- | --- |"]
+        out += [
+            f"### {cls.__name__}",
+            "",
+            (cls.__doc__ or "").strip(),
+            "",
+            "| key | type | required | description |",
+            "| --- | --- | --- | --- |",
+        ]
         for name, info in cls.model_fields.items():
             required = "yes" if info.is_required() else "no"
             desc = (info.description or "").replace("|", "\\|")

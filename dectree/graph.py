@@ -54,7 +54,7 @@ def references(tree_id: str, node_id: str, node: AnyNode) -> Iterator[Edge]:
 class TreeGraph:
     """A directed graph over every node of every loaded tree."""
 
-    graph: nx.DiGraph = field(default_factory=nx.DiGraph)
+    graph: nx.DiGraph[str] = field(default_factory=nx.DiGraph)
     dangling: list[Edge] = field(default_factory=list)
     starts: set[str] = field(default_factory=set)
     terminals: set[str] = field(default_factory=set)
@@ -122,7 +122,10 @@ class TreeGraph:
         except nx.NetworkXNoCycle:
             return " --> ".join(component)
         names = [edges[0][0], *(v for _, v in edges)]
-        return " --> ".join(n.split(":", 1)[1] if n.split(":", 1)[0] == names[0].split(":", 1)[0] else n for n in names)
+        return " --> ".join(
+            n.split(":", 1)[1] if n.split(":", 1)[0] == names[0].split(":", 1)[0] else n
+            for n in names
+        )
 
     def longest_path(self, start: str, within: set[str]) -> int:
         """Steps on the longest path from `start` without repeating a loop (loops count once)."""

@@ -88,9 +88,7 @@ class Variable(Strict):
     description: Text
     example: Line | None = None
     default: Line | None = None
-    secret: bool = Field(
-        default=False, description="Never written to journals or transcripts."
-    )
+    secret: bool = Field(default=False, description="Never written to journals or transcripts.")
 
 
 class Reference(Strict):
@@ -194,7 +192,7 @@ class Escalation(NodeBase):
 
 
 Node = Annotated[
-    Union[Question, Action, Conclusion, Escalation],
+    Question | Action | Conclusion | Escalation,
     Field(discriminator="kind"),
 ]
 

@@ -30,7 +30,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.level.value} {self.code} {self.message}"
+        return (
+            f"{self.path}:{self.line}:{self.column}: {self.level.value} {self.code} {self.message}"
+        )
 
 
 # code -> (level, summary). The summary is the docs' wording; messages add specifics.

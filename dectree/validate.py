@@ -43,7 +43,9 @@ def validate_catalog(
     return sorted(set(found))
 
 
-def _at(loaded: LoadedTree, loc: tuple[str | int, ...], code: str, message: str, *, of_key: bool = False) -> Problem:
+def _at(
+    loaded: LoadedTree, loc: tuple[str | int, ...], code: str, message: str, *, of_key: bool = False
+) -> Problem:
     line, column = loaded.position(loc, of_key=of_key)
     return problem(loaded.path, line, column, code, message)
 
@@ -60,14 +62,23 @@ def _references(catalog: Catalog, graph: TreeGraph) -> Iterator[Problem]:
         target = catalog.trees.get(edge.target_tree)
         if edge.target_tree == source_tree:
             hint = _did_you_mean(edge.target_node, list(loaded.tree.nodes))
-            yield _at(loaded, edge.loc, "DT201", f"reference to unknown node {edge.target_node!r}{hint}")
+            yield _at(
+                loaded, edge.loc, "DT201", f"reference to unknown node {edge.target_node!r}{hint}"
+            )
         elif target is None:
             hint = _did_you_mean(edge.target_tree, list(catalog.trees))
-            yield _at(loaded, edge.loc, "DT209", f"link {edge.ref!r} to tree {edge.target_tree!r}, which is not loaded{hint}")
+            yield _at(
+                loaded,
+                edge.loc,
+                "DT209",
+                f"link {edge.ref!r} to tree {edge.target_tree!r}, which is not loaded{hint}",
+            )
         else:
             hint = _did_you_mean(edge.target_node, list(target.tree.nodes))
             yield _at(
-                loaded, edge.loc, "DT210",
+                loaded,
+                edge.loc,
+                "DT210",
                 f"link {edge.ref!r}: tree {edge.target_tree!r} has no node {edge.target_node!r}{hint}",
             )
 
@@ -75,30 +86,62 @@ def _references(catalog: Catalog, graph: TreeGraph) -> Iterator[Problem]:
 def _structure(catalog: Catalog, graph: TreeGraph, max_path: int) -> Iterator[Problem]:
     reachable = graph.reachable()
     finishing = graph.can_finish()
-    owner = {gid(t, n): (loaded, n) for t, loaded in catalog.trees.items() for n in loaded.tree.nodes}
+    owner = {
+        gid(t, n): (loaded, n) for t, loaded in catalog.trees.items() for n in loaded.tree.nodes
+    }
     for tree_id, loaded in catalog.trees.items():
         tree = loaded.tree
         if tree.start not in tree.nodes:
             hint = _did_you_mean(tree.start, list(tree.nodes))
-            yield _at(loaded, ("start",), "DT200", f"start node {tree.start!r} does not exist{hint}")
+            yield _at(
+                loaded, ("start",), "DT200", f"start node {tree.start!r} does not exist{hint}"
+            )
         for node_id, node in tree.nodes.items():
             if gid(tree_id, node_id) not in reachable:
-                yield _at(loaded, ("nodes", node_id), "DT202", f"node {node_id!r} cannot be reached from any start", of_key=True)
+                yield _at(
+                    loaded,
+                    ("nodes", node_id),
+                    "DT202",
+                    f"node {node_id!r} cannot be reached from any start",
+                    of_key=True,
+                )
             if isinstance(node, Question) and not node.choices:
-                yield _at(loaded, ("nodes", node_id), "DT203", f"question {node_id!r} has no choices: the walk would stop here", of_key=True)
+                yield _at(
+                    loaded,
+                    ("nodes", node_id),
+                    "DT203",
+                    f"question {node_id!r} has no choices: the walk would stop here",
+                    of_key=True,
+                )
         start = gid(tree_id, tree.start)
         if start in graph.graph:
             own = {n for n in reachable if n.startswith(f"{tree_id}:")}
             length = graph.longest_path(start, own)
             if length > max_path:
-                yield _at(loaded, ("start",), "DT218", f"longest path from the start is {length} steps (limit {max_path}): consider splitting the tree")
+                yield _at(
+                    loaded,
+                    ("start",),
+                    "DT218",
+                    f"longest path from the start is {length} steps (limit {max_path}): consider splitting the tree",
+                )
     for component in graph.loops():
         loaded, node_id = owner[component[0]]
         if not finishing.intersection(component):
-            yield _at(loaded, ("nodes", node_id), "DT205",
-                      f"loop with no way out to a conclusion or escalation: {graph.cycle_text(component)}", of_key=True)
+            yield _at(
+                loaded,
+                ("nodes", node_id),
+                "DT205",
+                f"loop with no way out to a conclusion or escalation: {graph.cycle_text(component)}",
+                of_key=True,
+            )
         elif len(component) > 1:
-            yield _at(loaded, ("nodes", node_id), "DT206", f"loop that can be left: {graph.cycle_text(component)}", of_key=True)
+            yield _at(
+                loaded,
+                ("nodes", node_id),
+                "DT206",
+                f"loop that can be left: {graph.cycle_text(component)}",
+                of_key=True,
+            )
 
 
 def _content(loaded: LoadedTree, today: dt.date) -> Iterator[Problem]:
@@ -111,29 +154,61 @@ def _content(loaded: LoadedTree, today: dt.date) -> Iterator[Problem]:
         if isinstance(node, Question):
             commands = [(c.run, (*base, "checks", i, "run")) for i, c in enumerate(node.checks)]
             if not node.checks:
-                yield _at(loaded, base, "DT217", f"question {node_id!r} names no check command that answers it", of_key=True)
+                yield _at(
+                    loaded,
+                    base,
+                    "DT217",
+                    f"question {node_id!r} names no check command that answers it",
+                    of_key=True,
+                )
             labels: dict[str, int] = {}
             for i, choice in enumerate(node.choices):
                 norm = " ".join(choice.label.split()).casefold()
                 if norm in labels:
-                    yield _at(loaded, (*base, "choices", i, "label"), "DT207",
-                              f"choice label {choice.label!r} is used twice in {node_id!r} (first as choice {labels[norm] + 1})")
+                    yield _at(
+                        loaded,
+                        (*base, "choices", i, "label"),
+                        "DT207",
+                        f"choice label {choice.label!r} is used twice in {node_id!r} (first as choice {labels[norm] + 1})",
+                    )
                 labels.setdefault(norm, i)
                 if split_ref(choice.next, tree.id) == (tree.id, node_id):
-                    yield _at(loaded, (*base, "choices", i, "next"), "DT208", f"choice {choice.label!r} leads back to {node_id!r} itself")
+                    yield _at(
+                        loaded,
+                        (*base, "choices", i, "next"),
+                        "DT208",
+                        f"choice {choice.label!r} leads back to {node_id!r} itself",
+                    )
         elif isinstance(node, Action):
             commands = [(c.run, (*base, "commands", i, "run")) for i, c in enumerate(node.commands)]
         elif isinstance(node, Conclusion):
-            commands = [(s.run, (*base, "resolution", i, "run")) for i, s in enumerate(node.resolution) if s.run]
+            commands = [
+                (s.run, (*base, "resolution", i, "run"))
+                for i, s in enumerate(node.resolution)
+                if s.run
+            ]
             if not node.resolution:
-                yield _at(loaded, base, "DT212", f"conclusion {node_id!r} has no resolution steps", of_key=True)
+                yield _at(
+                    loaded,
+                    base,
+                    "DT212",
+                    f"conclusion {node_id!r} has no resolution steps",
+                    of_key=True,
+                )
             if node.outcome is Outcome.escalate and node.level is None:
-                yield _at(loaded, (*base, "outcome"), "DT219", f"conclusion {node_id!r} escalates but names no level (L1, L2 or L3)")
+                yield _at(
+                    loaded,
+                    (*base, "outcome"),
+                    "DT219",
+                    f"conclusion {node_id!r} escalates but names no level (L1, L2 or L3)",
+                )
             if node.level is not None and node.level not in contacts:
                 yield _at(loaded, (*base, "level"), "DT211", _no_contact(node.level))
         elif isinstance(node, Escalation):
             if not node.reason.strip():
-                yield _at(loaded, (*base, "reason"), "DT213", f"escalation {node_id!r} gives no reason")
+                yield _at(
+                    loaded, (*base, "reason"), "DT213", f"escalation {node_id!r} gives no reason"
+                )
             if node.level not in contacts:
                 yield _at(loaded, (*base, "level"), "DT211", _no_contact(node.level))
         for text, loc in commands:
@@ -141,13 +216,28 @@ def _content(loaded: LoadedTree, today: dt.date) -> Iterator[Problem]:
                 used.add(name)
                 if name not in tree.variables:
                     hint = _did_you_mean(name, list(tree.variables))
-                    yield _at(loaded, loc, "DT214", f"command uses {{{name}}}, which is not declared under 'variables'{hint}")
+                    yield _at(
+                        loaded,
+                        loc,
+                        "DT214",
+                        f"command uses {{{name}}}, which is not declared under 'variables'{hint}",
+                    )
     for name in tree.variables:
         if name not in used:
-            yield _at(loaded, ("variables", name), "DT215", f"variable {name!r} is declared but no command uses it", of_key=True)
+            yield _at(
+                loaded,
+                ("variables", name),
+                "DT215",
+                f"variable {name!r} is declared but no command uses it",
+                of_key=True,
+            )
     if tree.review.next_review < today:
-        yield _at(loaded, ("review", "next_review"), "DT216",
-                  f"review was due on {tree.review.next_review.isoformat()} ({(today - tree.review.next_review).days} days ago)")
+        yield _at(
+            loaded,
+            ("review", "next_review"),
+            "DT216",
+            f"review was due on {tree.review.next_review.isoformat()} ({(today - tree.review.next_review).days} days ago)",
+        )
 
 
 def _no_contact(level: Level) -> str:
@@ -160,18 +250,41 @@ def _scenarios(catalog: Catalog, loaded: LoadedTree) -> Iterator[Problem]:
         base = ("scenarios", i)
         for key, ref in (("start", scenario.start), ("expect", scenario.expect)):
             if ref is not None and catalog.node(*split_ref(ref, tree.id)) is None:
-                yield _at(loaded, (*base, key), "DT220", f"scenario {scenario.name!r}: {key} {ref!r} is not a node")
+                yield _at(
+                    loaded,
+                    (*base, key),
+                    "DT220",
+                    f"scenario {scenario.name!r}: {key} {ref!r} is not a node",
+                )
         for j, answer in enumerate(scenario.answers):
             node = catalog.node(*split_ref(answer.at, tree.id))
             if node is None:
-                yield _at(loaded, (*base, "answers", j, "at"), "DT220", f"scenario {scenario.name!r}: {answer.at!r} is not a node")
+                yield _at(
+                    loaded,
+                    (*base, "answers", j, "at"),
+                    "DT220",
+                    f"scenario {scenario.name!r}: {answer.at!r} is not a node",
+                )
             elif isinstance(node, Conclusion):
                 if answer.choose not in (LABEL_FIXED, LABEL_NOT_FIXED):
-                    yield _at(loaded, (*base, "answers", j, "choose"), "DT220",
-                              f"scenario {scenario.name!r}: at conclusion {answer.at!r} choose {LABEL_FIXED!r} or {LABEL_NOT_FIXED!r}")
+                    yield _at(
+                        loaded,
+                        (*base, "answers", j, "choose"),
+                        "DT220",
+                        f"scenario {scenario.name!r}: at conclusion {answer.at!r} choose {LABEL_FIXED!r} or {LABEL_NOT_FIXED!r}",
+                    )
             elif not isinstance(node, Question):
-                yield _at(loaded, (*base, "answers", j, "at"), "DT220", f"scenario {scenario.name!r}: {answer.at!r} is not a question")
+                yield _at(
+                    loaded,
+                    (*base, "answers", j, "at"),
+                    "DT220",
+                    f"scenario {scenario.name!r}: {answer.at!r} is not a question",
+                )
             elif answer.choose not in [c.label for c in node.choices]:
                 hint = _did_you_mean(answer.choose, [c.label for c in node.choices])
-                yield _at(loaded, (*base, "answers", j, "choose"), "DT220",
-                          f"scenario {scenario.name!r}: {answer.at!r} has no choice {answer.choose!r}{hint}")
+                yield _at(
+                    loaded,
+                    (*base, "answers", j, "choose"),
+                    "DT220",
+                    f"scenario {scenario.name!r}: {answer.at!r} has no choice {answer.choose!r}{hint}",
+                )

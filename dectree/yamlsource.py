@@ -32,7 +32,12 @@ MAX_ALIAS_EXPANSION = 10_000
 _TAG = "tag:yaml.org,2002:"
 _INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
-_SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
+_SPECIAL_FLOATS = {
+    ".inf": float("inf"),
+    "+.inf": float("inf"),
+    "-.inf": float("-inf"),
+    ".nan": float("nan"),
+}
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
@@ -56,6 +61,7 @@ class PosDict(dict[Any, Any]):
     """
 
     __slots__ = ("pos",)
+    pos: array[int]
 
     def key_position(self, key: Any, *, of_key: bool = False) -> tuple[int, int] | None:
         """Position of `key`'s value (or of the key itself)."""
@@ -71,6 +77,7 @@ class PosList(list[Any]):
     """A sequence that knows where each item stood: line, column per item."""
 
     __slots__ = ("pos",)
+    pos: array[int]
 
 
 @dataclass
@@ -99,7 +106,10 @@ def decode(raw: bytes) -> str:
         line = head.count(b"\n") + 1
         column = exc.start - (head.rfind(b"\n") + 1) + 1
         raise SourceError(
-            "DT005", f"file is not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded", line, column
+            "DT005",
+            f"file is not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
+            line,
+            column,
         ) from None
 
 
@@ -133,6 +143,7 @@ class _Builder:
             line, column = _mark(node.start_mark)
             raise SourceError("DT008", f"nesting deeper than {MAX_DEPTH} levels", line, column)
         self.active.add(key)
+        result: tuple[Any, int]
         if isinstance(node, yaml.MappingNode):
             result = self._mapping(node, depth)
         elif isinstance(node, yaml.SequenceNode):
@@ -194,7 +205,9 @@ class _Builder:
             value, _ = self.build(item, depth + 1)
             if not isinstance(value, PosDict):
                 line, column = _mark(item.start_mark)
-                raise SourceError("DT009", "a merge key (<<) takes a mapping or a list of mappings", line, column)
+                raise SourceError(
+                    "DT009", "a merge key (<<) takes a mapping or a list of mappings", line, column
+                )
             sources.append((value, _mark(item.start_mark)))
         return sources
 
@@ -247,7 +260,9 @@ def parse(text: str) -> Document:
     if not isinstance(node, yaml.MappingNode):
         line, column = _mark(node.start_mark)
         kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
-        raise SourceError("DT006", f"the document is {kind}; a tree is a YAML mapping", line, column)
+        raise SourceError(
+            "DT006", f"the document is {kind}; a tree is a YAML mapping", line, column
+        )
     data, _ = _Builder().build(node, 0)
     line, column = _mark(node.start_mark)
     return Document(data, line, column)
@@ -261,7 +276,9 @@ def _from_yaml_error(exc: yaml.MarkedYAMLError) -> SourceError:
     if "maximum nesting depth" in problem:
         return SourceError("DT008", "nesting deeper than libyaml's limit", line, column)
     if "expected a single document" in context or "found another document" in problem:
-        return SourceError("DT007", "more than one YAML document; a tree file holds exactly one", line, column)
+        return SourceError(
+            "DT007", "more than one YAML document; a tree file holds exactly one", line, column
+        )
     message = problem or context or "YAML syntax error"
     if context and problem:
         message = f"{problem} ({context})"
@@ -277,7 +294,9 @@ def read(raw: bytes, *, max_bytes: int = MAX_BYTES) -> Document:
     return parse(decode(raw))
 
 
-def locate(data: Any, loc: tuple[str | int, ...], *, of_key: bool = False) -> tuple[int, int] | None:
+def locate(
+    data: Any, loc: tuple[str | int, ...], *, of_key: bool = False
+) -> tuple[int, int] | None:
     """Position of the value at `loc` in parsed data; the deepest known one if it is missing.
 
     With `of_key`, the position of the last key found instead of its value.

@@ -14,11 +14,16 @@ from dectree.yamlsource import MAX_BYTES
 def add_paths(parser: argparse.ArgumentParser) -> None:
     """Positional tree paths and the loader's limits."""
     parser.add_argument(
-        "paths", nargs="*", metavar="PATH",
+        "paths",
+        nargs="*",
+        metavar="PATH",
         help="tree files or directories (default: ./trees if present, else the bundled trees)",
     )
     parser.add_argument(
-        "--max-bytes", type=int, default=MAX_BYTES, metavar="N",
+        "--max-bytes",
+        type=int,
+        default=MAX_BYTES,
+        metavar="N",
         help=f"refuse tree files larger than N bytes (default {MAX_BYTES})",
     )
 

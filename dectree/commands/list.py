@@ -14,7 +14,9 @@ from dectree.model import Action, Conclusion, Escalation, Question
 def configure(parser: argparse.ArgumentParser) -> None:
     add_paths(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--today", type=date_arg, metavar="YYYY-MM-DD", help="date for review checks")
+    parser.add_argument(
+        "--today", type=date_arg, metavar="YYYY-MM-DD", help="date for review checks"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,19 +29,21 @@ def run(args: argparse.Namespace) -> int:
         loaded = catalog.trees[tree_id]
         tree = loaded.tree
         kinds = [type(n) for n in tree.nodes.values()]
-        rows.append({
-            "id": tree_id,
-            "title": tree.title,
-            "version": tree.version,
-            "path": loaded.path,
-            "questions": kinds.count(Question),
-            "actions": kinds.count(Action),
-            "conclusions": kinds.count(Conclusion),
-            "escalations": kinds.count(Escalation),
-            "last_reviewed": tree.review.last_updated.isoformat(),
-            "next_review": tree.review.next_review.isoformat(),
-            "review_overdue": tree.review.next_review < today,
-        })
+        rows.append(
+            {
+                "id": tree_id,
+                "title": tree.title,
+                "version": tree.version,
+                "path": loaded.path,
+                "questions": kinds.count(Question),
+                "actions": kinds.count(Action),
+                "conclusions": kinds.count(Conclusion),
+                "escalations": kinds.count(Escalation),
+                "last_reviewed": tree.review.last_updated.isoformat(),
+                "next_review": tree.review.next_review.isoformat(),
+                "review_overdue": tree.review.next_review < today,
+            }
+        )
     if args.format == "json":
         json.dump({"trees": rows, "problems": len(catalog.problems)}, sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -48,10 +52,15 @@ def run(args: argparse.Namespace) -> int:
         print(header)
         for r in rows:
             overdue = "  (review overdue)" if r["review_overdue"] else ""
-            print(f"{r['id']:<16} {r['questions']:>3} {r['actions']:>3} {r['conclusions']:>3} "
-                  f"{r['escalations']:>3}  {r['last_reviewed']:<10}  {r['title']}{overdue}")
+            print(
+                f"{r['id']:<16} {r['questions']:>3} {r['actions']:>3} {r['conclusions']:>3} "
+                f"{r['escalations']:>3}  {r['last_reviewed']:<10}  {r['title']}{overdue}"
+            )
         for p in catalog.problems:
             print(f"{p}", file=sys.stderr)
         if catalog.problems:
-            print(f"{len(catalog.problems)} file problem(s); run 'dectree validate' for details", file=sys.stderr)
+            print(
+                f"{len(catalog.problems)} file problem(s); run 'dectree validate' for details",
+                file=sys.stderr,
+            )
     return 1 if catalog.problems else 0

@@ -12,13 +12,19 @@ TREE_SCHEMA_ID = "https://dectree.dev/schema/tree.json"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--transcript", action="store_true", help="the transcript (export) format instead")
+    parser.add_argument(
+        "--transcript", action="store_true", help="the transcript (export) format instead"
+    )
 
 
 def tree_schema() -> dict[str, object]:
     """The JSON Schema generated from the tree models."""
     schema = Tree.model_json_schema()
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": TREE_SCHEMA_ID, **schema}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": TREE_SCHEMA_ID,
+        **schema,
+    }
 
 
 def run(args: argparse.Namespace) -> int:

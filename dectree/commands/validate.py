@@ -15,9 +15,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_paths(parser)
     parser.add_argument("--format", choices=("text", "json", "github"), default="text")
     parser.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
-    parser.add_argument("--today", type=date_arg, metavar="YYYY-MM-DD", help="date for review checks")
-    parser.add_argument("--max-path", type=int, default=DEFAULT_MAX_PATH, metavar="N",
-                        help=f"warn when the longest path from a start exceeds N steps (default {DEFAULT_MAX_PATH})")
+    parser.add_argument(
+        "--today", type=date_arg, metavar="YYYY-MM-DD", help="date for review checks"
+    )
+    parser.add_argument(
+        "--max-path",
+        type=int,
+        default=DEFAULT_MAX_PATH,
+        metavar="N",
+        help=f"warn when the longest path from a start exceeds N steps (default {DEFAULT_MAX_PATH})",
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="no summary line, no info")
 
 
@@ -43,15 +50,22 @@ def run(args: argparse.Namespace) -> int:
                 "files": len(catalog.files),
                 "trees": sorted(catalog.trees),
                 "problems": [
-                    {"path": p.path, "line": p.line, "column": p.column, "level": p.level.value,
-                     "code": p.code, "message": p.message}
+                    {
+                        "path": p.path,
+                        "line": p.line,
+                        "column": p.column,
+                        "level": p.level.value,
+                        "code": p.code,
+                        "message": p.message,
+                    }
                     for p in problems
                 ],
                 "errors": counts[Severity.error],
                 "warnings": counts[Severity.warning],
                 "ok": not failed,
             },
-            out, indent=2,
+            out,
+            indent=2,
         )
         out.write("\n")
     else:

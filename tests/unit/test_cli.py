@@ -54,7 +54,11 @@ def test_json_format(capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(out)
     assert code == 1 and data["ok"] is False and data["errors"] == 1
     assert data["problems"][0] == {
-        "path": str(BROKEN), "line": 19, "column": 15, "level": "error", "code": "DT201",
+        "path": str(BROKEN),
+        "line": 19,
+        "column": 15,
+        "level": "error",
+        "code": "DT201",
         "message": "reference to unknown node 'doen' (did you mean 'done'?)",
     }
 
@@ -62,7 +66,9 @@ def test_json_format(capsys: pytest.CaptureFixture[str]) -> None:
 def test_github_format(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "validate", "--format", "github", str(BROKEN))
     assert code == 1
-    assert out.startswith(f"::error file={BROKEN},line=19,col=15,title=DT201::reference to unknown node")
+    assert out.startswith(
+        f"::error file={BROKEN},line=19,col=15,title=DT201::reference to unknown node"
+    )
 
 
 def test_missing_path_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -86,7 +92,12 @@ def test_list_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "list", str(VALID), "--format", "json", "--today", "2026-11-26")
     row = json.loads(out)["trees"][0]
     assert code == 0
-    assert (row["id"], row["questions"], row["conclusions"], row["escalations"]) == ("disk", 2, 2, 1)
+    assert (row["id"], row["questions"], row["conclusions"], row["escalations"]) == (
+        "disk",
+        2,
+        2,
+        1,
+    )
     assert row["review_overdue"] is False
     code, out, _ = run(capsys, "list", str(VALID), "--today", "2099-01-01")
     assert "disk" in out and "(review overdue)" in out
@@ -101,8 +112,9 @@ def test_schema_is_the_models_json_schema(capsys: pytest.CaptureFixture[str]) ->
     assert set(schema["$defs"]) >= {"Question", "Action", "Conclusion", "Escalation"}
 
 
-def test_discovery_uses_dectree_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_discovery_uses_dectree_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     extra = tmp_path / "more"
     extra.mkdir()
     (extra / "disk.yaml").write_bytes(VALID.read_bytes())
@@ -112,20 +124,28 @@ def test_discovery_uses_dectree_path(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert code == 0 and "disk" in [t["id"] for t in json.loads(out)["trees"]]
 
 
-def test_discovery_prefers_local_trees_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_discovery_prefers_local_trees_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "trees").mkdir()
     (tmp_path / "trees" / "disk.yaml").write_bytes(VALID.read_bytes())
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("DECTREE_PATH", raising=False)
     code, out, _ = run(capsys, "list", "--format", "json")
+    assert code == 0
     assert [t["id"] for t in json.loads(out)["trees"]] == ["disk"]
 
 
 def test_bundled_trees_are_found_from_any_directory(tmp_path: Path) -> None:
     env = {**os.environ, "DECTREE_PATH": ""}
-    proc = subprocess.run([sys.executable, "-m", "dectree", "list", "--format", "json"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "dectree", "list", "--format", "json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     ids = {t["id"] for t in json.loads(proc.stdout)["trees"]}
     shipped = {p.stem for p in (ROOT / "trees").glob("*.yaml")}
     assert ids == shipped
@@ -134,7 +154,9 @@ def test_bundled_trees_are_found_from_any_directory(tmp_path: Path) -> None:
 def test_validate_does_not_import_textual() -> None:
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "dectree", "validate", str(VALID)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 0
     imported = [line.split("|")[-1].strip() for line in proc.stderr.splitlines() if "|" in line]
@@ -144,8 +166,12 @@ def test_validate_does_not_import_textual() -> None:
 def test_malformed_input_never_prints_a_traceback(tmp_path: Path) -> None:
     junk = tmp_path / "junk.yaml"
     junk.write_bytes(bytes(range(256)) * 40)
-    proc = subprocess.run([sys.executable, "-m", "dectree", "validate", str(junk)],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "dectree", "validate", str(junk)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
     assert f"{junk}:2:118:" in proc.stdout and "DT005" in proc.stdout

@@ -57,17 +57,23 @@ def test_every_code_has_a_fixture_or_a_dedicated_test() -> None:
 
 
 def test_unknown_key_suggests_the_right_one() -> None:
-    problems = validate_catalog(load_catalog([str(FIXTURES / "DT101-unknown-key.yaml")]), today=TODAY)
+    problems = validate_catalog(
+        load_catalog([str(FIXTURES / "DT101-unknown-key.yaml")]), today=TODAY
+    )
     assert any("'verfiy'" in p.message and "did you mean 'verify'" in p.message for p in problems)
 
 
 def test_unknown_node_suggests_the_right_one() -> None:
-    problems = validate_catalog(load_catalog([str(FIXTURES / "DT201-unknown-node.yaml")]), today=TODAY)
+    problems = validate_catalog(
+        load_catalog([str(FIXTURES / "DT201-unknown-node.yaml")]), today=TODAY
+    )
     assert any("did you mean 'done'" in p.message for p in problems if p.code == "DT201")
 
 
 def test_closed_loop_message_names_the_cycle() -> None:
-    problems = validate_catalog(load_catalog([str(FIXTURES / "DT205-closed-loop.yaml")]), today=TODAY)
+    problems = validate_catalog(
+        load_catalog([str(FIXTURES / "DT205-closed-loop.yaml")]), today=TODAY
+    )
     assert any("a --> b --> a" in p.message for p in problems if p.code == "DT205")
 
 

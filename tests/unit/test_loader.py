@@ -40,9 +40,20 @@ def test_locate_skips_union_tags() -> None:
 @pytest.mark.parametrize(
     ("text", "value"),
     [
-        ("No", "No"), ("yes", "yes"), ("on", "on"), ("true", True), ("False", False),
-        ("1:30", "1:30"), ("012", 12), ("0x1f", 31), ("1.5", 1.5), ("1_000", "1_000"),
-        ("~", None), ("null", None), ("2026-11-01", "2026-11-01"), ("'true'", "true"),
+        ("No", "No"),
+        ("yes", "yes"),
+        ("on", "on"),
+        ("true", True),
+        ("False", False),
+        ("1:30", "1:30"),
+        ("012", 12),
+        ("0x1f", 31),
+        ("1.5", 1.5),
+        ("1_000", "1_000"),
+        ("~", None),
+        ("null", None),
+        ("2026-11-01", "2026-11-01"),
+        ("'true'", "true"),
     ],
 )
 def test_scalars_follow_yaml_1_2_core(text: str, value: object) -> None:
@@ -59,7 +70,9 @@ def test_billion_laughs_is_refused_fast() -> None:
     levels = ["a: &a [" + ", ".join(["lol"] * 9) + "]"]
     for i in range(1, 9):
         prev = chr(ord("a") + i - 1)
-        levels.append(f"{chr(ord('a') + i)}: &{chr(ord('a') + i)} [" + ", ".join([f"*{prev}"] * 9) + "]")
+        levels.append(
+            f"{chr(ord('a') + i)}: &{chr(ord('a') + i)} [" + ", ".join([f"*{prev}"] * 9) + "]"
+        )
     err = refused("\n".join(levels) + "\n")
     assert err.code == "DT003"
     assert err.line > 1
@@ -93,8 +106,15 @@ def test_utf8_bom_is_accepted() -> None:
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("", "DT006"), ("# only a comment\n", "DT006"), ("- a\n", "DT006"), ("a: 1\n---\nb: 2\n", "DT007"),
-     ("a: !!binary aGk=\n", "DT009"), ("? [a]\n: b\n", "DT009"), ("a: [\n", "DT001")],
+    [
+        ("", "DT006"),
+        ("# only a comment\n", "DT006"),
+        ("- a\n", "DT006"),
+        ("a: 1\n---\nb: 2\n", "DT007"),
+        ("a: !!binary aGk=\n", "DT009"),
+        ("? [a]\n: b\n", "DT009"),
+        ("a: [\n", "DT001"),
+    ],
 )
 def test_refusals(text: str, code: str) -> None:
     assert refused(text).code == code

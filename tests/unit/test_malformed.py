@@ -1,4 +1,4 @@
-"""The malformed-input corpus through the real CLI: each gives its code and exit 1, never a traceback.
+"""Malformed inputs through the real CLI: each gives its code and exit 1, never a traceback.
 
 The per-code fixtures are the corpus; inputs that are awkward to keep in git
 (huge, binary, pathological) are generated here at test time.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -279,4 +279,4 @@ def is_terminal(node: Question | Action | Conclusion | Escalation) -> bool:
     return isinstance(node, Conclusion) or (isinstance(node, Escalation) and node.next is None)
 
 
-AnyNode = Union[Question, Action, Conclusion, Escalation]
+AnyNode = Question | Action | Conclusion | Escalation

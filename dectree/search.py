@@ -20,10 +20,10 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from dectree.model import AnyNode, Tree
+from dectree.model import Action, AnyNode, Conclusion, Escalation, Question, Tree
 from dectree.walk import node_prompt
 
 STOP_WORDS = frozenset(
@@ -49,8 +49,10 @@ _MIN_FUZZY_LEN = 4
 _FUZZY_MIN_SIMILARITY = 0.5
 _FUZZY_WORDS_PER_TOKEN = 3
 # A word in more nodes than this only adds weight to nodes already found.
-_COMMON_POSTINGS = 5_000
+_COMMON_POSTINGS = 2_000
 _MIN_QUERY_IN_SYMPTOM = 8
+_STRONG = 0.9  # field weight of symptoms and titles
+_MAX_SCORED = 1_000
 
 
 def normalise(text: str) -> str:
@@ -86,14 +88,6 @@ class Hit:
         return f"{self.tree_id}:{self.node_id}"
 
 
-@dataclass(frozen=True)
-class _Field:
-    node: int
-    name: str
-    text: str
-    norm: str
-
-
 def node_title(node: AnyNode, limit: int = 80) -> str:
     """A short name for a node: its title, else the start of its prompt."""
     if node.title:
@@ -102,77 +96,119 @@ def node_title(node: AnyNode, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _node_fields(node: AnyNode) -> list[tuple[str, str]]:
+    fields = [("symptoms", text) for text in node.symptoms]
+    if node.title:
+        fields.append(("title", node.title))
+    if isinstance(node, (Question, Action)):
+        fields.append(("prompt", node.prompt))
+    elif isinstance(node, Conclusion):
+        fields.append(("root_cause", node.root_cause))
+    elif isinstance(node, Escalation):
+        fields.append(("reason", node.reason))
+    return fields
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the index holds for one node: its name and its searchable fields."""
+
+    tree_id: str
+    node_id: str
+    title: str
+    fields: tuple[tuple[str, str], ...]  # (field name from FIELD_WEIGHTS, text)
+
+
+def tree_entries(trees: Mapping[str, Tree]) -> Iterator[Entry]:
+    """One entry per node; a tree's symptoms and title count for its start node."""
+    for tree_id in sorted(trees):
+        tree = trees[tree_id]
+        for node_id, node in tree.nodes.items():
+            fields = _node_fields(node)
+            if node_id == tree.start:
+                fields += [("tree.symptoms", text) for text in tree.symptoms]
+                fields.append(("tree.title", tree.title))
+            yield Entry(tree.id, node_id, node_title(node), tuple(fields))
+
+
 class SearchIndex:
     """An index over all nodes of some trees; build once, query many times."""
 
     def __init__(self, trees: Mapping[str, Tree]) -> None:
-        self._nodes: list[tuple[str, str, str]] = []
-        self._fields: list[_Field] = []
-        # word -> node -> (field weight, field index) of the best field with that word
-        self._postings: dict[str, dict[int, tuple[float, int]]] = defaultdict(dict)
-        for tree_id in sorted(trees):
-            self._add_tree(trees[tree_id])
-        self._postings = dict(self._postings)
-        self._build_symptom_index()
-        self._trigrams: dict[str, list[str]] = defaultdict(list)
-        for word in self._postings:
-            if len(word) >= _MIN_FUZZY_LEN - 1:
-                for gram in _trigrams(word):
-                    self._trigrams[gram].append(word)
+        self._build(tree_entries(trees))
+
+    @classmethod
+    def from_entries(cls, entries: Iterable[Entry]) -> SearchIndex:
+        """An index over ready-made entries instead of trees."""
+        index = cls.__new__(cls)
+        index._build(entries)
+        return index
 
     def __len__(self) -> int:
         return len(self._nodes)
 
     # -- building ------------------------------------------------------------
 
-    def _add_tree(self, tree: Tree) -> None:
-        start = None
-        for node_id, node in tree.nodes.items():
-            index = len(self._nodes)
-            self._nodes.append((tree.id, node_id, node_title(node)))
-            if node_id == tree.start:
-                start = index
-            for symptom in node.symptoms:
-                self._add_field(index, "symptoms", symptom)
-            if node.title:
-                self._add_field(index, "title", node.title)
-            for name in ("prompt", "root_cause", "reason"):
-                text = getattr(node, name, None)
-                if isinstance(text, str):
-                    self._add_field(index, name, text)
-        if start is not None:
-            for symptom in tree.symptoms:
-                self._add_field(start, "tree.symptoms", symptom)
-            self._add_field(start, "tree.title", tree.title)
+    def _build(self, entries: Iterable[Entry]) -> None:
+        self._nodes: list[tuple[str, str, str]] = []  # (tree id, node id, title)
+        # Fields: parallel lists by field index.
+        self._field_node: list[int] = []
+        self._field_name: list[str] = []
+        self._field_text: list[str] = []
+        self._field_weight: list[float] = []
+        # word -> node -> index of the best field of that node holding the word
+        self._postings: dict[str, dict[int, int]] = defaultdict(dict)
+        # symptom word -> symptom fields holding it; symptom norm text by field
+        self._symptom_words: dict[str, set[int]] = defaultdict(set)
+        self._symptom_norm: dict[int, str] = {}
+        self._symptom_tokens: dict[int, set[str]] = {}
+        for entry in entries:
+            # Best fields first, so the first field to hold a word is the best one.
+            fields = sorted(entry.fields, key=lambda item: -FIELD_WEIGHTS[item[0]])
+            self._add_node(entry.tree_id, entry.node_id, entry.title, fields)
+        self._postings = dict(self._postings)
+        self._symptom_words = dict(self._symptom_words)
+        self._index_symptom_keys()
+        self._trigrams: dict[str, list[str]] = defaultdict(list)
+        for word in self._postings:
+            if len(word) >= _MIN_FUZZY_LEN - 1:
+                for gram in _trigrams(word):
+                    self._trigrams[gram].append(word)
 
-    def _add_field(self, node: int, name: str, text: str) -> None:
-        index = len(self._fields)
-        self._fields.append(_Field(node, name, text, normalise(text)))
-        weight = FIELD_WEIGHTS[name]
-        for word in set(tokens(text)):
-            postings = self._postings[word]
-            best = postings.get(node)
-            if best is None or best[0] < weight:
-                postings[node] = (weight, index)
+    def _add_node(
+        self, tree_id: str, node_id: str, title: str, fields: list[tuple[str, str]]
+    ) -> None:
+        node = len(self._nodes)
+        self._nodes.append((tree_id, node_id, title))
+        postings = self._postings
+        for name, text in fields:
+            index = len(self._field_node)
+            self._field_node.append(node)
+            self._field_name.append(name)
+            self._field_text.append(text)
+            self._field_weight.append(FIELD_WEIGHTS[name])
+            words = set(tokens(text))
+            for word in words:
+                postings[word].setdefault(node, index)
+            if name.endswith("symptoms"):
+                self._symptom_norm[index] = normalise(text)
+                self._symptom_tokens[index] = words
+                symptom_words = self._symptom_words
+                for word in words:
+                    symptom_words[word].add(index)
 
-    def _build_symptom_index(self) -> None:
-        symptoms = [i for i, f in enumerate(self._fields) if f.name.endswith("symptoms")]
-        frequency: Counter[str] = Counter()
-        for i in symptoms:
-            frequency.update(set(tokens(self._fields[i].norm)))
+    def _index_symptom_keys(self) -> None:
         # Each symptom under its rarest word: a query holding the symptom holds that word.
         self._by_key: dict[str, list[int]] = defaultdict(list)
-        self._by_word: dict[str, list[int]] = defaultdict(list)
         self._no_words: list[int] = []
-        for i in symptoms:
-            words = set(tokens(self._fields[i].norm))
-            if not words:
-                self._no_words.append(i)
-                continue
-            key = min(words, key=lambda w: (frequency[w], w))
-            self._by_key[key].append(i)
-            for word in words:
-                self._by_word[word].append(i)
+        counts = {word: len(fields) for word, fields in self._symptom_words.items()}
+        for index, words in self._symptom_tokens.items():
+            if words:
+                key = min(words, key=counts.__getitem__)
+                self._by_key[key].append(index)
+            else:
+                self._no_words.append(index)
+        del self._symptom_tokens
 
     # -- querying --------------------------------------------------------------
 
@@ -183,10 +219,10 @@ class SearchIndex:
             return []
         best: dict[int, tuple[float, str, int]] = {}  # node -> (score, kind, field)
         for field_index, score in self._exact(norm).items():
-            node = self._fields[field_index].node
+            node = self._field_node[field_index]
             if node not in best or best[node][0] < score:
                 best[node] = (score, "exact", field_index)
-        for node, (score, kind, field_index) in self._words(norm).items():
+        for node, (score, kind, field_index) in self._words(norm, limit).items():
             if node not in best or best[node][0] < score:
                 best[node] = (score, kind, field_index)
         top = heapq.nsmallest(
@@ -195,36 +231,47 @@ class SearchIndex:
         hits = []
         for node, (score, kind, field_index) in top:
             tree_id, node_id, title = self._nodes[node]
-            field = self._fields[field_index]
-            hits.append(Hit(tree_id, node_id, title, round(score, 4), field.name, kind, field.text))
+            hits.append(
+                Hit(
+                    tree_id,
+                    node_id,
+                    title,
+                    round(score, 4),
+                    self._field_name[field_index],
+                    kind,
+                    self._field_text[field_index],
+                )
+            )
         return hits
 
     def _exact(self, norm: str) -> dict[int, float]:
         """Symptom fields in the query or holding the query -> score in [3, 4)."""
         found: dict[int, float] = {}
-        words = set(tokens(norm))
-        candidates = [i for w in words for i in self._by_key.get(w, ())] + self._no_words
+        words = tokens(norm)
+        candidates = [i for w in set(words) for i in self._by_key.get(w, ())] + self._no_words
         for i in candidates:
-            symptom = self._fields[i].norm
+            symptom = self._symptom_norm[i]
             if symptom and symptom in norm:
                 found[i] = 3 + 0.999 * len(symptom) / len(norm)
-        known = [w for w in words if w in self._by_word]
-        if len(norm) >= _MIN_QUERY_IN_SYMPTOM and known:
-            rarest = min(known, key=lambda w: len(self._by_word[w]))
-            for i in self._by_word[rarest]:
-                symptom = self._fields[i].norm
-                if i not in found and norm in symptom:
-                    found[i] = 3 + 0.999 * len(norm) / len(symptom)
+        if len(norm) < _MIN_QUERY_IN_SYMPTOM or not words:
+            return found
+        # The query inside a symptom: its inner words are whole words of the symptom;
+        # the first and last may be cut short.
+        inner = words[1:-1] if len(words) >= 3 else [w for w in words if w in self._symptom_words]
+        if not inner or any(w not in self._symptom_words for w in inner):
+            return found
+        sets = sorted((self._symptom_words[w] for w in inner), key=len)
+        for i in set.intersection(*sets) if len(sets) > 1 else sets[0]:
+            symptom = self._symptom_norm[i]
+            if i not in found and norm in symptom:
+                found[i] = 3 + 0.999 * len(norm) / len(symptom)
         return found
 
-    def _words(self, norm: str) -> dict[int, tuple[float, str, int]]:
+    def _words(self, norm: str, limit: int) -> dict[int, tuple[float, str, int]]:
         """Word and fuzzy matches -> (score, kind, best field)."""
         all_words = list(dict.fromkeys(tokens(norm)))
         words = [w for w in all_words if w not in STOP_WORDS] or all_words
-        if not words:
-            return {}
         total_nodes = max(len(self._nodes), 1)
-        max_idf = math.log(1 + total_nodes)
         # (word in the index, similarity, counts as exact word)
         terms: list[tuple[str, float, bool]] = []
         for word in words:
@@ -235,33 +282,56 @@ class SearchIndex:
         if not terms:
             return {}
         terms.sort(key=lambda t: len(self._postings[t[0]]))
-        exact_gain: dict[int, float] = {}
-        fuzzy_gain: dict[int, float] = {}
-        best_field: dict[int, tuple[float, int]] = {}  # node -> (gain, field index)
-        for word, similarity, exact in terms:
-            postings = self._postings[word]
-            idf = math.log(1 + total_nodes / len(postings))
-            pairs: Iterable[tuple[int, tuple[float, int]]]
-            if len(postings) > _COMMON_POSTINGS and best_field:
-                pairs = [(n, postings[n]) for n in best_field if n in postings]
-            else:
-                pairs = postings.items()
-            gains = exact_gain if exact else fuzzy_gain
-            for node, (weight, field_index) in pairs:
-                gain = idf * weight * similarity
-                gains[node] = gains.get(node, 0.0) + gain
-                if gain > best_field.get(node, (-1.0, 0))[0]:
-                    best_field[node] = (gain, field_index)
-        query_weight = max_idf * len(words)
+        candidates = self._candidates([t[0] for t in terms], limit)
+        weighted = [
+            (self._postings[w], math.log(1 + total_nodes / len(self._postings[w])) * sim, exact)
+            for w, sim, exact in terms
+        ]
+        query_weight = math.log(1 + total_nodes) * len(words)
+        field_weight = self._field_weight
         result: dict[int, tuple[float, str, int]] = {}
-        for node, (_, field_index) in best_field.items():
-            found = exact_gain.get(node, 0.0)
-            share = min(1.0, (found + fuzzy_gain.get(node, 0.0)) / query_weight)
+        for node in candidates:
+            found = fuzzy = 0.0
+            best_gain, best_field = -1.0, -1
+            for postings, gain_per_weight, exact in weighted:
+                index = postings.get(node)
+                if index is None:
+                    continue
+                gain = gain_per_weight * field_weight[index]
+                if exact:
+                    found += gain
+                else:
+                    fuzzy += gain
+                if gain > best_gain:
+                    best_gain, best_field = gain, index
+            share = min(1.0, (found + fuzzy) / query_weight)
             if found > 0:
-                result[node] = (2 + 0.999 * share, "words", field_index)
+                result[node] = (2 + 0.999 * share, "words", best_field)
             else:
-                result[node] = (1 + 0.999 * share, "fuzzy", field_index)
+                result[node] = (1 + 0.999 * share, "fuzzy", best_field)
         return result
+
+    def _candidates(self, words: list[str], limit: int) -> set[int]:
+        """Nodes worth scoring for `words` (rarest first), bounded for common words."""
+        rare = [w for w in words if len(self._postings[w]) <= _COMMON_POSTINGS]
+        if rare:
+            return {node for w in rare for node in self._postings[w]}
+        # Only common words: nodes holding as many of them as possible (set
+        # intersections run in C), preferring nodes with them in a symptom or title.
+        found = set(self._postings[words[0]])
+        for word in words[1:]:
+            narrower = found.intersection(self._postings[word])
+            if len(narrower) < limit:
+                break
+            found = narrower
+        if len(found) > _MAX_SCORED:
+            postings, weights = self._postings[words[0]], self._field_weight
+            strong = {node for node in found if weights[postings[node]] >= _STRONG}
+            if len(strong) >= limit:
+                found = strong
+        if len(found) > _MAX_SCORED:
+            found = set(heapq.nsmallest(_MAX_SCORED, found))
+        return found
 
     def _similar(self, word: str) -> list[tuple[str, float]]:
         """Indexed words that look like `word` (a typo), with their similarity."""
@@ -273,7 +343,7 @@ class SearchIndex:
                     shared[candidate] += 1
         scored = []
         for candidate, count in shared.items():
-            similarity = 2 * count / (len(grams) + len(_trigrams(candidate)))
+            similarity = 2 * count / (len(grams) + len(candidate))  # a word has len() trigrams
             if similarity >= _FUZZY_MIN_SIMILARITY:
                 scored.append((candidate, similarity))
         scored.sort(key=lambda item: (-item[1], item[0]))

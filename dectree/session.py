@@ -348,6 +348,7 @@ class Session:
     def back(self) -> None:
         """Undo the last answer."""
         step = self.current
+        self._check_open()
         target = self.step_index if step.answered else self.step_index - 1
         if target < 0:
             raise WalkError("this is the first step: there is nothing to go back to")
@@ -467,10 +468,13 @@ class Session:
             node_id=getattr(event, "node_id", None),
         )
 
-    def _walking(self) -> tuple[AnyNode, PathStep]:
-        step = self.current
+    def _check_open(self) -> None:
         if self._walk.outcome is not None:
             raise WalkError(f"the session is finished ({self._walk.outcome.value})")
+
+    def _walking(self) -> tuple[AnyNode, PathStep]:
+        step = self.current
+        self._check_open()
         if self._walk.awaiting_escalation:
             raise WalkError("the conclusion did not fix it: escalate, finish or go back")
         return self._walk.node(step.tree_id, step.node_id), step

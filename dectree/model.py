@@ -122,6 +122,9 @@ class Step(Strict):
 
     do: Text
     run: Text | None = None
+    where: Line | None = Field(
+        default=None, description="Where to run it, e.g. 'on the database host'."
+    )
 
 
 class NodeBase(Strict):
@@ -261,6 +264,38 @@ def node_commands(node: Question | Action | Conclusion | Escalation) -> list[str
     if isinstance(node, Conclusion):
         return [s.run for s in node.resolution if s.run]
     return []
+
+
+def placeholder_fields(node: AnyNode) -> list[tuple[tuple[str | int, ...], str, bool]]:
+    """Every text of a node where `{name}` placeholders are filled.
+
+    Each item is (model path below the node, text, whether it is a command).
+    Commands get shell-quoted values; the other texts (what to look for, how
+    to verify, roll back or do a step) get the values as they are.
+    """
+    out: list[tuple[tuple[str | int, ...], str, bool]] = []
+    commands: list[tuple[str, list[Command]]] = []
+    if isinstance(node, Question):
+        commands = [("checks", node.checks)]
+    elif isinstance(node, Action):
+        commands = [("commands", node.commands)]
+        if node.verify:
+            out.append((("verify",), node.verify, False))
+    elif isinstance(node, Conclusion):
+        for i, step in enumerate(node.resolution):
+            out.append((("resolution", i, "do"), step.do, False))
+            if step.run:
+                out.append((("resolution", i, "run"), step.run, True))
+        for key in ("verify", "rollback"):
+            text = getattr(node, key)
+            if text:
+                out.append(((key,), text, False))
+    for key, items in commands:
+        for i, command in enumerate(items):
+            out.append(((key, i, "run"), command.run, True))
+            if command.look_for:
+                out.append(((key, i, "look_for"), command.look_for, False))
+    return out
 
 
 def node_next(node: Question | Action | Conclusion | Escalation) -> list[str]:

@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from dectree.catalog import Catalog, LoadedTree
 from dectree.graph import TreeGraph, gid
 from dectree.model import (
-    Action,
     Conclusion,
     Escalation,
     Level,
     Outcome,
     Question,
+    placeholder_fields,
     placeholders,
     split_ref,
 )
@@ -150,9 +150,18 @@ def _content(loaded: LoadedTree, today: dt.date) -> Iterator[Problem]:
     contacts = set(tree.escalation)
     for node_id, node in tree.nodes.items():
         base = ("nodes", node_id)
-        commands: list[tuple[str, tuple[str | int, ...]]] = []
+        for sub, text, _ in placeholder_fields(node):
+            for name in placeholders(text):
+                used.add(name)
+                if name not in tree.variables:
+                    hint = _did_you_mean(name, list(tree.variables))
+                    yield _at(
+                        loaded,
+                        (*base, *sub),
+                        "DT214",
+                        f"{{{name}}} is not declared under 'variables'{hint}",
+                    )
         if isinstance(node, Question):
-            commands = [(c.run, (*base, "checks", i, "run")) for i, c in enumerate(node.checks)]
             if not node.checks:
                 yield _at(
                     loaded,
@@ -179,14 +188,7 @@ def _content(loaded: LoadedTree, today: dt.date) -> Iterator[Problem]:
                         "DT208",
                         f"choice {choice.label!r} leads back to {node_id!r} itself",
                     )
-        elif isinstance(node, Action):
-            commands = [(c.run, (*base, "commands", i, "run")) for i, c in enumerate(node.commands)]
         elif isinstance(node, Conclusion):
-            commands = [
-                (s.run, (*base, "resolution", i, "run"))
-                for i, s in enumerate(node.resolution)
-                if s.run
-            ]
             if not node.resolution:
                 yield _at(
                     loaded,
@@ -211,17 +213,6 @@ def _content(loaded: LoadedTree, today: dt.date) -> Iterator[Problem]:
                 )
             if node.level not in contacts:
                 yield _at(loaded, (*base, "level"), "DT211", _no_contact(node.level))
-        for text, loc in commands:
-            for name in placeholders(text):
-                used.add(name)
-                if name not in tree.variables:
-                    hint = _did_you_mean(name, list(tree.variables))
-                    yield _at(
-                        loaded,
-                        loc,
-                        "DT214",
-                        f"command uses {{{name}}}, which is not declared under 'variables'{hint}",
-                    )
     for name in tree.variables:
         if name not in used:
             yield _at(

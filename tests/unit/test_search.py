@@ -62,7 +62,10 @@ def ranked() -> SearchIndex:
                     "title": "Connection slots",
                     "symptoms": ["FATAL: sorry, too many clients already"],
                 },
-                "pooler": {"title": "Pooler saturated", "root_cause": "too many clients for pgbouncer"},
+                "pooler": {
+                    "title": "Pooler saturated",
+                    "root_cause": "too many clients for pgbouncer",
+                },
                 "lock": {"title": "Lock wait", "root_cause": "a long transaction holds a lock"},
             },
         ),

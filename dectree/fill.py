@@ -1,7 +1,7 @@
-"""Filling `{name}` placeholders in commands with variable values.
+"""Filling `{name}` placeholders in commands and texts with variable values.
 
-Values are shell-quoted with `shlex.quote`, so a value with spaces, quotes or
-`$(...)` stays one inert argument. A variable without a value stays visible as
+In commands, values are shell-quoted with `shlex.quote`, so a value with spaces,
+quotes or `$(...)` stays one inert argument; in prose they go in as they are. A variable without a value stays visible as
 `{name}`. The result keeps the pieces apart (`Segment`), so the app can style
 placeholders and hide secrets, and a journal can write the `redacted` form.
 """
@@ -73,8 +73,14 @@ def fill(
     template: str,
     values: Mapping[str, str],
     is_secret: Callable[[str], bool] = lambda _name: False,
+    *,
+    shell: bool = True,
 ) -> FilledCommand:
-    """Fill `template`'s placeholders from `values`, shell-quoting each value."""
+    """Fill `template`'s placeholders from `values`.
+
+    With `shell` (for commands) each value is shell-quoted; without it (for prose
+    such as what to look for or how to verify) values go in as they are.
+    """
     segments: list[Segment] = []
     pos = 0
     for match in PLACEHOLDER_RE.finditer(template):
@@ -83,7 +89,8 @@ def fill(
         name = match.group(1)
         secret = is_secret(name)
         if name in values:
-            segments.append(Segment(shlex.quote(values[name]), variable=name, secret=secret))
+            value = shlex.quote(values[name]) if shell else values[name]
+            segments.append(Segment(value, variable=name, secret=secret))
         else:
             segments.append(Segment(match.group(0), variable=name, secret=secret, missing=True))
         pos = match.end()

@@ -238,10 +238,14 @@ class Session:
                 return declared.default
         return None
 
-    def fill(self, template: str) -> FilledCommand:
-        """Fill a command's `{name}` placeholders with shell-quoted values."""
+    def fill(self, template: str, *, shell: bool = True) -> FilledCommand:
+        """Fill `{name}` placeholders: shell-quoted in a command, as they are with `shell=False`.
+
+        Use `shell=False` for prose (look_for, verify, rollback, a step's `do`);
+        `dectree.model.placeholder_fields` says which texts of a node are commands.
+        """
         values = {name: v for name in placeholders(template) if (v := self.value(name)) is not None}
-        return fill(template, values, self.is_secret)
+        return fill(template, values, self.is_secret, shell=shell)
 
     def commands(self) -> list[FilledCommand]:
         """The current node's commands, filled."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from dectree.events import (
@@ -64,7 +64,7 @@ class SessionState(str, Enum):
     finished = "finished"
 
 
-@dataclass
+@dataclass(frozen=True)
 class PathStep:
     """One node visited: what was shown, what was answered, when, and any note."""
 
@@ -146,7 +146,7 @@ class Walk:
             self._start(event)
         elif isinstance(event, NoteAdded):
             self._require_step(event.step)
-            self.path[event.step].note = event.text
+            self.path[event.step] = replace(self.path[event.step], note=event.text)
         elif isinstance(event, Answered):
             self._answer(event)
         elif isinstance(event, Proceeded):
@@ -233,8 +233,7 @@ class Walk:
         if event.next_ref is not None:
             self._advance(event.next_ref, label, None, event.at)
             return
-        step = self.path[-1]
-        step.answer, step.answered_at = label, event.at
+        self.path[-1] = replace(self.path[-1], answer=label, answered_at=event.at)
         self.awaiting_escalation = not event.fixed
 
     def _rewind(self, event: WentBack | Reopened) -> None:
@@ -247,7 +246,7 @@ class Walk:
             )
         self.node(step.tree_id, step.node_id)
         del self.path[event.step + 1 :]
-        step.answer = step.choice = step.answered_at = None
+        self.path[event.step] = replace(step, answer=None, choice=None, answered_at=None)
         self.awaiting_escalation = False
 
     # -- helpers ---------------------------------------------------------
@@ -256,7 +255,7 @@ class Walk:
         step = self.path[-1]
         tree_id, node_id = split_ref(ref, step.tree_id)
         node = self.node(tree_id, node_id)
-        step.answer, step.choice, step.answered_at = label, choice, at
+        self.path[-1] = replace(step, answer=label, choice=choice, answered_at=at)
         self.path.append(PathStep(tree_id, node_id, node_prompt(node), at))
 
     def _require_open(self) -> None:

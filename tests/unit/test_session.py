@@ -270,7 +270,9 @@ def test_declared_secret_is_filled_but_never_recorded(session: Session) -> None:
     session.set_variable("token", "s3cr3t value")
     assert session.is_secret("token") and not session.is_secret("host")
     curl = session.commands()[1]
-    assert curl.text == "curl -H \"Authorization: Bearer 's3cr3t value'\" https://web-01/health"
+    # Inside "..." the value is escaped for double quotes, not wrapped in '...'
+    # (which would put literal quote characters in the header).
+    assert curl.text == 'curl -H "Authorization: Bearer s3cr3t value" https://web-01/health'
     assert curl.redacted == 'curl -H "Authorization: Bearer {token}" https://web-01/health'
     assert curl.secrets == ("token",)
     copied = session.copy_command(1)

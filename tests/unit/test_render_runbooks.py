@@ -54,3 +54,15 @@ def test_required_runbook_is_committed(tree_id: str) -> None:
                     "## Recovery Procedures", "## Contacts & Escalation",
                     "## Documentation Updates"):
         assert f"\n{section}\n" in text, f"{path.name} lacks {section}"
+
+
+@pytest.mark.parametrize("tree_id", REQUIRED)
+def test_diagram_fits_mermaid_limits(tree_id: str) -> None:
+    """Mermaid refuses diagrams over 50,000 characters or 500 edges (its defaults, GitHub's too)."""
+    path = RUNBOOKS / runbook_filename(tree_id)
+    if not path.is_file():
+        pytest.fail(f"{path.relative_to(ROOT)} is missing; write it with: {REFRESH}")
+    text = path.read_text(encoding="utf-8")
+    diagram = text.split("```mermaid\n", 1)[1].split("\n```\n", 1)[0]
+    assert len(diagram) < 50_000
+    assert diagram.count("-->") + diagram.count("-.->") < 500

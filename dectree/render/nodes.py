@@ -119,7 +119,9 @@ class NodeWriter:
                 not node.title.lower().startswith("escalat"):
             title = f"Escalate to {node.level.value}: {title}"
         flags = "".join(f" ⚠ *{md_inline(f)}*" for f in self.plan.findings.get(node_id, []))
-        return [f'<a id="{node_id}"></a>', "", f"{level} {number}{sep} {title}{flags}", ""]
+        # Both attributes: GitHub documents name=, other renderers (and HTML5) use id=.
+        anchor = f'<a id="{node_id}" name="{node_id}"></a>'
+        return [anchor, "", f"{level} {number}{sep} {title}{flags}", ""]
 
     def ref(self, node_id: str) -> str:
         """A link to a node's section, e.g. `[Step 2: Check DNS](#dns)`."""

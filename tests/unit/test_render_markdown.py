@@ -124,7 +124,7 @@ def test_every_internal_link_has_an_anchor() -> None:
         trees, problems = _loaded(path)
         (loaded,) = trees.values()
         text = render_markdown(loaded, problems)
-        anchors = set(re.findall(r'<a id="([^"]+)"></a>', text))
+        anchors = set(re.findall(r'<a id="([^"]+)" name="\1"></a>', text))
         targets = set(re.findall(r"\]\(#([^)]+)\)", text))
         assert targets, path
         assert targets <= anchors, path
@@ -154,7 +154,7 @@ def test_cross_tree_links_point_at_the_other_runbook() -> None:
     assert "**If not fixed:** go to the [beta runbook](beta-troubleshooting.md#check)" in text
     assert runbook_filename("beta") == "beta-troubleshooting.md"
     # The target runbook has the anchor the link needs.
-    assert '<a id="check"></a>' in render_markdown(trees["beta"], problems)
+    assert '<a id="check" name="check"></a>' in render_markdown(trees["beta"], problems)
 
 
 def test_problems_are_listed_and_flagged() -> None:

@@ -1,0 +1,228 @@
+"""The app and `build_app`, the one place an app is made (by the CLI and by the tests).
+
+The app owns the catalog (loaded in a worker so the home screen paints at once),
+the search index, and the way a walk begins: `new_session` makes every
+`Session`, so attaching a listener to every walk (the journal, later) is one
+argument to `build_app`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from dectree.catalog import Catalog
+from dectree.search import SearchIndex
+from dectree.session import Session, WalkError, tree_map
+
+Clock = Callable[[], dt.datetime]
+Attach = Callable[[Session], object]
+
+EXPORT_NOTICE = (
+    "Export is not available yet: it arrives with the session records feature "
+    "(journal and export). Nothing was written."
+)
+
+
+@dataclass(frozen=True)
+class Start:
+    """Where a walk opened from the command line begins."""
+
+    tree_id: str
+    node_id: str | None = None
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class DectreeApp(App[int]):
+    """Troubleshooting decision trees: home screen, walks, conclusions."""
+
+    CSS_PATH = "dectree.tcss"
+    TITLE = "dectree"
+    CURSOR_BLINK: ClassVar[bool] = True
+    """Whether text fields blink their cursor (tests switch it off for stable snapshots)."""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("f1", "help", "Help", show=False),
+        Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        source: Catalog | Callable[[], Catalog],
+        *,
+        start: Start | None = None,
+        incident: str | None = None,
+        variables: Mapping[str, str] | None = None,
+        clock: Clock = _utc_now,
+        today: dt.date | None = None,
+        attach: Sequence[Attach] = (),
+        cursor_blink: bool | None = None,
+    ) -> None:
+        super().__init__()
+        self._source = source
+        self.start_at = start
+        self.incident = incident
+        self.variables: dict[str, str] = dict(variables or {})
+        self.clock = clock
+        self.today = today
+        self.attach = tuple(attach)
+        self.cursor_blink = self.CURSOR_BLINK if cursor_blink is None else cursor_blink
+        self.catalog: Catalog | None = None
+        self.index: SearchIndex | None = None
+
+    # -- start-up ------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from dectree.app.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if isinstance(self._source, Catalog):
+            self._loaded(self._source, SearchIndex(tree_map(self._source)))
+        else:
+            self._load_catalog(self._source)
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load_catalog(self, load: Callable[[], Catalog]) -> None:
+        catalog = load()
+        index = SearchIndex(tree_map(catalog))
+        self.call_from_thread(self._loaded, catalog, index)
+
+    def _loaded(self, catalog: Catalog, index: SearchIndex) -> None:
+        from dectree.app.screens.home import HomeScreen
+
+        self.catalog, self.index = catalog, index
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen) and screen.composed:
+                screen.show_catalog(catalog)
+        if self.start_at is not None:
+            start, self.start_at = self.start_at, None
+            self.start_walk(start.tree_id, start.node_id)
+
+    @property
+    def today_date(self) -> dt.date:
+        """The date review badges are computed for (injected in tests)."""
+        return self.today or self.clock().date()
+
+    # -- walks -----------------------------------------------------------------
+
+    def new_session(self) -> Session:
+        """A new session over the catalog, with every `attach` hook applied to it."""
+        if self.catalog is None:
+            raise WalkError("the trees are still loading")
+        session = Session(self.catalog, clock=self.clock)
+        for hook in self.attach:
+            hook(session)
+        return session
+
+    def start_walk(
+        self, tree_id: str, node_id: str | None = None, *, query: str | None = None
+    ) -> Session | None:
+        """Start a session and open the walk screen on it; None (and a notice) if it cannot."""
+        from dectree.app.screens.walk import WalkScreen
+
+        try:
+            session = self.new_session()
+            session.start(tree_id, node_id, via_search=query)
+            for name, value in self.variables.items():
+                session.set_variable(name, value)
+        except WalkError as exc:
+            self.notify(str(exc), title="Cannot start the walk", severity="error", markup=False)
+            return None
+        self.push_screen(WalkScreen(session, incident=self.incident, clock=self.clock))
+        return session
+
+    def go_home(self) -> None:
+        """Close every walk and show the home screen."""
+        from dectree.app.screens.home import HomeScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    # -- actions ----------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from dectree.app.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    async def action_request_quit(self) -> None:
+        """Quit, asking first if a walk is in progress (the walk screen decides)."""
+        from dectree.app.screens.walk import WalkScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, WalkScreen):
+                screen.request_quit()
+                return
+        self.exit(0)
+
+    async def action_quit(self) -> None:
+        await self.action_request_quit()
+
+    def action_export(self) -> None:
+        self.notify(EXPORT_NOTICE, title="Export", severity="warning", timeout=8)
+
+    # -- command palette ------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every key binding of the screen and the app, then Textual's own commands."""
+        seen: set[str] = set()
+        for node, bindings in ((screen, type(screen).BINDINGS), (self, type(self).BINDINGS)):
+            for binding in bindings:
+                if not isinstance(binding, Binding) or not binding.description:
+                    continue
+                if binding.action in seen or node.check_action(binding.action, ()) is False:
+                    continue
+                seen.add(binding.action)
+                key = binding.key_display or binding.key
+                yield SystemCommand(
+                    binding.description,
+                    binding.tooltip or f"key: {key}",
+                    partial(node.run_action, binding.action),
+                )
+        for command in super().get_system_commands(screen):
+            if command.title != "Quit":
+                yield command
+
+
+def build_app(
+    catalog: Catalog | Callable[[], Catalog],
+    *,
+    tree: str | None = None,
+    at: str | None = None,
+    incident: str | None = None,
+    variables: Mapping[str, str] | None = None,
+    clock: Clock | None = None,
+    today: dt.date | None = None,
+    attach: Sequence[Attach] = (),
+    cursor_blink: bool | None = None,
+) -> DectreeApp:
+    """Make the app: on the home screen, or walking `tree` from `at` (default its start).
+
+    `catalog` is a loaded catalog or a function that loads one (run in a worker,
+    so the first frame does not wait for it). `attach` hooks get every new
+    session before it starts: subscribe a journal there. `clock` and `today`
+    freeze time for tests.
+    """
+    return DectreeApp(
+        catalog,
+        start=Start(tree, at) if tree else None,
+        incident=incident,
+        variables=variables,
+        clock=clock or _utc_now,
+        today=today,
+        attach=attach,
+        cursor_blink=cursor_blink,
+    )
+

@@ -1,0 +1,49 @@
+"""Untrusted text made safe to show: never markup, never terminal control codes.
+
+Everything that comes from a tree file, a variable or a note goes through these
+helpers before it reaches a widget. `plain` gives a Textual `Content` (which is
+never parsed as markup), `rich_text` a Rich `Text` for widgets that want one
+(tree labels), and `clean` the bare string for widgets that take text as data
+(Markdown source, Input values). Control characters such as ESC would let a
+tree file drive the terminal, so they are replaced with visible symbols.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+from textual.content import Content
+
+# C0 controls except tab and newline, DEL, and C1 controls.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures block: ␛ for ESC
+    return "\N{REPLACEMENT CHARACTER}"
+
+
+def clean(text: str) -> str:
+    """`text` with terminal control characters replaced by visible symbols."""
+    return _CONTROL_RE.sub(_visible, text)
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """`clean(text)` on one line, whitespace collapsed, cut to `limit` with an ellipsis."""
+    flat = " ".join(clean(text).split())
+    if limit is not None and len(flat) > limit:
+        return flat[: max(limit - 1, 0)] + "…"
+    return flat
+
+
+def plain(text: str, style: str = "") -> Content:
+    """Untrusted text as literal `Content`, optionally styled as a whole."""
+    return Content.styled(clean(text), style) if style else Content(clean(text))
+
+
+def rich_text(text: str, style: str = "") -> Text:
+    """Untrusted text as a literal Rich `Text`."""
+    return Text(clean(text), style=style)

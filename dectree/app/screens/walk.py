@@ -1,0 +1,344 @@
+"""The walk screen: header, the current node, the choices, and the path so far.
+
+A thin view over a `Session`: every key calls one engine operation, and the
+screen redraws from the session when the session reports an event. The screen
+keeps no walk state of its own beyond what is on display.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.events import Key
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, OptionList
+
+from dectree.app.options import options
+from dectree.app.safe import clean
+from dectree.app.widgets.choice_list import ChoiceList
+from dectree.app.widgets.command_block import CommandBlock
+from dectree.app.widgets.header import WalkHeader
+from dectree.app.widgets.node_view import NodeView
+from dectree.app.widgets.path_panel import PathPanel
+from dectree.events import Event, SessionOutcome
+from dectree.search import Hit
+from dectree.session import Session, SessionState, WalkError
+
+if TYPE_CHECKING:
+    from dectree.app.app import DectreeApp
+
+
+def _number_bindings() -> list[BindingType]:
+    first = Binding("1", "number(1)", "Choose", key_display="1-9")
+    rest = [Binding(str(n), f"number({n})", f"Choose {n}", show=False) for n in range(2, 10)]
+    return [first, *rest]
+
+
+class WalkScreen(Screen[None]):
+    """Walk one session through its trees."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *_number_bindings(),
+        Binding("b", "back", "Back"),
+        Binding("backspace", "back", "Back", show=False),
+        Binding("n", "note", "Note"),
+        Binding("v", "variables", "Variables", show=False),
+        Binding("o", "outline", "Outline"),
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("c", "copy", "Copy"),
+        Binding("p", "path", "Path", show=False, tooltip="move to the path panel"),
+        Binding("e", "export", "Export", show=False, tooltip="not available yet"),
+        Binding("escape", "cancel", "Cancel", show=False),
+        Binding("q", "app.request_quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        incident: str | None = None,
+        clock: Callable[[], dt.datetime],
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.incident = incident
+        self._clock = clock
+        self._copy_pending = False
+        self._dirty = False
+        self._unsubscribe: Callable[[], None] | None = None
+
+    @property
+    def dectree(self) -> DectreeApp:
+        return cast("DectreeApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield WalkHeader(self.session.path[0].entered_at, self._clock, self.incident)
+        with Horizontal(id="walk-body"):
+            with Vertical(id="main"):
+                yield NodeView()
+                yield ChoiceList()
+            yield PathPanel()
+        yield Footer(compact=True)
+
+    async def on_mount(self) -> None:
+        self._unsubscribe = self.session.subscribe(self._on_event)
+        await self.sync()
+        self.query_one(ChoiceList).focus()
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+
+    # -- drawing from the session -----------------------------------------------
+
+    def _on_event(self, _event: Event) -> None:
+        if not self._dirty:
+            self._dirty = True
+            self.call_later(self.sync)
+
+    async def sync(self) -> None:
+        """Redraw everything from the session."""
+        self._dirty = False
+        session = self.session
+        self.query_one(WalkHeader).show_tree(session.tree.title)
+        await self.query_one(NodeView).show(session)
+        self._show_choices()
+        self.query_one(PathPanel).show(session)
+
+    def _show_choices(self, title: str | None = None) -> None:
+        choices = options(self.session)
+        if title is None:
+            title = f"Choose 1-{min(len(choices), 9)}" if len(choices) > 1 else "Continue: 1"
+            if self.session.state is SessionState.finished:
+                title = "Walk finished"
+        self.query_one(ChoiceList).show(choices, title)
+
+    # -- answering ----------------------------------------------------------------
+
+    def pick(self, index: int) -> None:
+        """Apply option `index` (0-based) of the current step."""
+        choices = self.query_one(ChoiceList).choices
+        if not 0 <= index < len(choices):
+            self.notify(f"There is no choice {index + 1} here.", severity="warning")
+            return
+        try:
+            action = choices[index].pick(self.session)
+        except WalkError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        if action == "home":
+            self.dectree.go_home()
+        elif action == "quit":
+            self.app.exit(0)
+
+    @on(OptionList.OptionSelected, "#choices")
+    def _choice_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.pick(event.option_index)
+
+    @on(ChoiceList.ScrollNode)
+    def _scroll_node(self, event: ChoiceList.ScrollNode) -> None:
+        node = self.query_one(NodeView)
+        if event.direction > 0:
+            node.scroll_page_down()
+        else:
+            node.scroll_page_up()
+
+    def action_number(self, number: int) -> None:
+        if self._copy_pending:
+            self._copy_pending = False
+            self._show_choices()
+            self.copy(number - 1)
+            return
+        self.pick(number - 1)
+
+    def action_back(self) -> None:
+        self._run(self.session.back)
+
+    @on(PathPanel.ReopenRequested)
+    def _reopen(self, event: PathPanel.ReopenRequested) -> None:
+        self.reopen(event.index)
+
+    def reopen(self, index: int) -> None:
+        """Make step `index` current again (the steps after it are dropped)."""
+        if index == self.session.step_index and not self.session.current.answered:
+            self.notify("That is the current step.")
+            return
+        if self._run(lambda: self.session.reopen(index)):
+            self.query_one(ChoiceList).focus()
+
+    def _run(self, operation: Callable[[], object]) -> bool:
+        try:
+            operation()
+        except WalkError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return False
+        return True
+
+    @on(Markdown.LinkClicked)
+    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+        """Links in a tree's Markdown are never followed: copy the address, show it."""
+        event.stop()
+        href = clean(event.href)
+        self.app.copy_to_clipboard(href)
+        self.notify(f"Link not opened; address copied: {href}", markup=False)
+
+    # -- commands ------------------------------------------------------------------
+
+    def action_copy(self) -> None:
+        count = len(self.session.commands())
+        if count == 0:
+            self.notify("This step has no commands to copy.")
+        elif count == 1:
+            self.copy(0)
+        else:
+            self._copy_pending = True
+            self._show_choices(f"Copy which command? 1-{count}, Esc cancels")
+
+    @on(CommandBlock.CopyRequested)
+    def _copy_clicked(self, event: CommandBlock.CopyRequested) -> None:
+        self.copy(event.index)
+
+    def copy(self, index: int) -> None:
+        """Copy command `index` (0-based) of the current step to the clipboard."""
+        commands = self.session.commands()
+        if not 0 <= index < len(commands):
+            self.notify(f"There is no command {index + 1} here.", severity="warning")
+            return
+        try:
+            filled = self.session.copy_command(index)
+        except WalkError:  # a finished walk records nothing more; copying still helps
+            filled = commands[index]
+        self.app.copy_to_clipboard(filled.text)
+        if filled.missing:
+            names = ", ".join("{" + n + "}" for n in filled.missing)
+            self.notify(
+                f"Copied command {index + 1}, but {names} still need values: press v.",
+                severity="warning",
+                markup=False,
+            )
+        else:
+            self.notify(f"Copied command {index + 1} to the clipboard.")
+
+    def action_cancel(self) -> None:
+        if self._copy_pending:
+            self._copy_pending = False
+            self._show_choices()
+        else:
+            self.query_one(ChoiceList).focus()
+
+    def on_key(self, event: Key) -> None:
+        if self._copy_pending and not (event.key.isdigit() or event.key == "escape"):
+            self._copy_pending = False
+            self._show_choices()
+
+    # -- panels and dialogs -------------------------------------------------------
+
+    def action_path(self) -> None:
+        panel = self.query_one(PathPanel)
+        if panel.has_focus:
+            self.query_one(ChoiceList).focus()
+        else:
+            panel.focus()
+
+    def action_note(self) -> None:
+        from dectree.app.screens.note import NoteScreen
+
+        step = self.session.step_index
+        panel = self.query_one(PathPanel)
+        if panel.has_focus:
+            chosen = panel.step_at(panel.highlighted)
+            step = step if chosen is None else chosen
+        if self.session.state is SessionState.finished:
+            self.notify("The walk is finished: notes can no longer be added.", severity="warning")
+            return
+
+        def save(text: str | None) -> None:
+            if text is not None:
+                self._run(lambda: self.session.note(text, step))
+
+        self.app.push_screen(NoteScreen(step + 1, self.session.path[step].note or ""), save)
+
+    def action_variables(self) -> None:
+        from dectree.app.screens.variables import VariablesScreen
+
+        if self.session.state is SessionState.finished:
+            self.notify("The walk is finished: variables can no longer change.", severity="warning")
+            return
+
+        def save(values: dict[str, str] | None) -> None:
+            for name, value in (values or {}).items():
+                if not self._run(partial(self.session.set_variable, name, value)):
+                    break
+
+        self.app.push_screen(VariablesScreen(self.session), save)
+
+    def action_outline(self) -> None:
+        from dectree.app.screens.outline import OutlineScreen
+
+        def done(step: int | None) -> None:
+            if step is not None:
+                self.reopen(step)
+
+        self.app.push_screen(OutlineScreen(self.session), done)
+
+    def action_search(self) -> None:
+        from dectree.app.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen(), self._search_done)
+
+    def _search_done(self, found: tuple[Hit, str] | None) -> None:
+        from dectree.app.screens.confirm import ConfirmScreen
+
+        if found is None:
+            return
+        hit, query = found
+        if self.session.state is SessionState.finished:
+            self._restart(hit, query)
+            return
+        message = (
+            f"Start a new walk at “{hit.title}”? This walk ends and is recorded as abandoned."
+        )
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._run(lambda: self.session.finish(SessionOutcome.abandoned))
+                self._restart(hit, query)
+
+        self.app.push_screen(ConfirmScreen(message, yes="New walk", no="Stay"), answer)
+
+    def _restart(self, hit: Hit, query: str) -> None:
+        self.dectree.go_home()
+        self.dectree.start_walk(hit.tree_id, hit.node_id, query=query)
+
+    def action_export(self) -> None:
+        self.dectree.action_export()
+
+    def request_quit(self) -> None:
+        """Quit; if the walk is in progress, ask first and record it as abandoned."""
+        from dectree.app.screens.confirm import ConfirmScreen
+
+        if self.session.state in (SessionState.finished, SessionState.not_started):
+            self.app.exit(0)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._run(lambda: self.session.finish(SessionOutcome.abandoned))
+                self.app.exit(0)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Quit and abandon this walk? It is recorded as abandoned.",
+                yes="Quit",
+                no="Keep walking",
+            ),
+            answer,
+        )

@@ -1,0 +1,123 @@
+"""The main column of the walk: the current node, rendered by kind.
+
+Questions and actions show their prompt, their `detail` as Markdown and their
+commands; conclusions and escalations are built by `outcome_view`. Everything
+from the tree is shown literally (`dectree.app.safe`); Markdown links never
+run app actions: a click only shows the address.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Markdown, Static
+
+from dectree.app.safe import clean, one_line, plain
+from dectree.app.widgets.command_block import CommandBlock
+from dectree.fill import FilledCommand
+from dectree.model import Action, Command, Conclusion, Escalation, Question, Reference
+from dectree.session import Session, SessionState
+
+
+def section(title: str) -> Static:
+    """A section heading (our own text only)."""
+    return Static(Content.styled(title, "bold $text-primary"), classes="section")
+
+
+def kind_line(kind: str, title: str | None, style: str = "$text-primary") -> Static:
+    """`KIND · title` above the prompt."""
+    parts: list[str | Content | tuple[str, str]] = [(f" {kind} ", f"bold reverse {style}")]
+    if title:
+        parts += ["  ", plain(one_line(title), "bold")]
+    return Static(Content.assemble(*parts), classes="kind")
+
+
+def markdown(text: str) -> Markdown:
+    """Tree-authored Markdown; links are reported, never followed or run."""
+    return Markdown(clean(text), open_links=False, classes="detail")
+
+
+def command_blocks(commands: Sequence[Command], filled: Sequence[FilledCommand]) -> list[Widget]:
+    """One block per command, numbered as the copy keys number them."""
+    single = len(filled) == 1
+    return [
+        CommandBlock(i + 1, f, look_for=c.look_for, where=c.where, single=single)
+        for i, (c, f) in enumerate(zip(commands, filled, strict=True))
+    ]
+
+
+def references(refs: Sequence[Reference]) -> list[Widget]:
+    """Sources, shown as text (title and address); nothing is clickable."""
+    if not refs:
+        return []
+    lines = [Content.assemble(plain(one_line(r.title)), "  ", plain(r.url, "$text-muted")) for r in refs]
+    return [section("Sources"), Static(Content("\n").join(lines), classes="refs")]
+
+
+def question_widgets(node: Question | Action, filled: Sequence[FilledCommand]) -> list[Widget]:
+    """Prompt, detail, commands (and how to verify, for an action)."""
+    is_question = isinstance(node, Question)
+    widgets: list[Widget] = [
+        kind_line("QUESTION" if is_question else "ACTION", node.title),
+        Static(plain(node.prompt, "bold"), classes="prompt"),
+    ]
+    if node.detail:
+        widgets.append(markdown(node.detail))
+    commands = node.checks if isinstance(node, Question) else node.commands
+    if commands:
+        widgets.append(section("Checks" if is_question else "Commands"))
+        widgets.extend(command_blocks(commands, filled))
+    if isinstance(node, Action) and node.verify:
+        widgets += [section("Verify"), Static(plain(node.verify), classes="text")]
+    return widgets
+
+
+def node_widgets(session: Session) -> list[Widget]:
+    """Every widget for the session's current step."""
+    from dectree.app.widgets.outcome_view import (
+        conclusion_widgets,
+        escalation_widgets,
+        finished_banner,
+    )
+
+    node = session.node
+    filled = session.commands()
+    widgets: list[Widget] = []
+    if session.state is SessionState.finished:
+        widgets.append(finished_banner(session))
+    if isinstance(node, (Question, Action)):
+        widgets += question_widgets(node, filled)
+    elif isinstance(node, Conclusion):
+        widgets += conclusion_widgets(session, node, filled)
+    elif isinstance(node, Escalation):
+        widgets += escalation_widgets(session, node)
+    note = session.current.note
+    if note:
+        widgets += [section("Your note"), Static(plain(note), classes="note")]
+    widgets += references(node.references)
+    return widgets
+
+
+class NodeView(VerticalScroll):
+    """Scrollable view of the current node; rebuilt when the step changes."""
+
+    def __init__(self) -> None:
+        super().__init__(id="node")
+        self._shown: tuple[object, ...] | None = None
+
+    async def show(self, session: Session) -> None:
+        """Render the session's current step (scrolling to the top on a new step)."""
+        step = session.current
+        key = (session.step_index, step.ref, session.state, step.note, tuple(session.variables.items()))
+        if key == self._shown:
+            return
+        new_step = self._shown is None or self._shown[:2] != key[:2]
+        self._shown = key
+        with self.app.batch_update():
+            await self.remove_children()
+            await self.mount_all(node_widgets(session))
+        if new_step:
+            self.scroll_home(animate=False)

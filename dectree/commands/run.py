@@ -1,0 +1,115 @@
+"""`dectree run [TREE] [--at NODE] [--incident ID] [--var name=value ...] [PATH ...]`.
+
+With no TREE, the app opens on the home screen (trees and search). With TREE,
+a tree id or a tree file, the walk opens directly at the tree's start or at
+`--at NODE`. Everything the app needs is checked before the screen takes over,
+so a wrong tree id or node is a plain error message with exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import re
+import sys
+from pathlib import Path
+
+from dectree.commands.common import add_paths, missing_paths
+from dectree.model import VAR_PATTERN
+
+_VAR_RE = re.compile(VAR_PATTERN)
+
+
+def var_arg(text: str) -> tuple[str, str]:
+    """argparse type for `name=value`."""
+    name, sep, value = text.partition("=")
+    if not sep or not _VAR_RE.match(name):
+        raise argparse.ArgumentTypeError(
+            f"expected name=value with a lowercase name (letters, digits, '_'), got {text!r}"
+        )
+    return name, value
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "tree", nargs="?", metavar="TREE",
+        help="tree id or tree file to walk (default: open the home screen)",
+    )
+    add_paths(parser)
+    parser.add_argument("--at", metavar="NODE", help="start at this node instead of the tree's start")
+    parser.add_argument("--incident", metavar="ID", help="incident id shown in the header")
+    parser.add_argument(
+        "--var", type=var_arg, action="append", default=[], metavar="NAME=VALUE",
+        help="set a variable used in commands (repeatable)",
+    )
+
+
+def _error(message: str) -> int:
+    print(f"dectree: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _is_path(text: str) -> bool:
+    """Whether TREE names a file or directory rather than a tree id."""
+    return Path(text).suffix in (".yaml", ".yml") or "/" in text or Path(text).is_dir()
+
+
+def run(args: argparse.Namespace) -> int:
+    from dectree.catalog import Catalog, load_catalog, load_file
+
+    paths: list[str] = list(args.paths)
+    tree_id: str | None = args.tree
+    missing = missing_paths(paths)
+    if missing:
+        return _error(f"{missing[0]}: no such file or directory")
+    if tree_id is not None and _is_path(tree_id):
+        # TREE is a file (walk it) or a directory (open the home screen on it).
+        path = Path(tree_id)
+        if not path.exists():
+            return _error(f"{tree_id}: no such file or directory")
+        paths.insert(0, tree_id)
+        tree_id = None
+        if path.is_file():
+            loaded, problems = load_file(path, max_bytes=args.max_bytes)
+            if loaded is None:
+                for problem in problems:
+                    print(problem, file=sys.stderr)
+                return 1
+            tree_id = loaded.tree.id
+    if args.at and tree_id is None:
+        return _error("--at needs a TREE")
+    catalog = None
+    if tree_id is not None:
+        catalog = load_catalog(paths, max_bytes=args.max_bytes)
+        if tree_id not in catalog.trees:
+            broken = [p for p in catalog.problems if Path(p.path).stem == tree_id]
+            for problem in broken:
+                print(problem, file=sys.stderr)
+            if broken:
+                return 1
+            known = sorted(catalog.trees)
+            listing = ", ".join(known) if known else "none found"
+            return _error(f"no tree {tree_id!r}{_suggest(tree_id, known)}; trees: {listing}")
+        nodes = catalog.trees[tree_id].tree.nodes
+        if args.at and args.at not in nodes:
+            return _error(f"tree {tree_id!r} has no node {args.at!r}{_suggest(args.at, list(nodes))}")
+
+    from dectree.app.app import build_app
+
+    def load() -> Catalog:
+        return load_catalog(paths, max_bytes=args.max_bytes)
+
+    app = build_app(
+        catalog if catalog is not None else load,
+        tree=tree_id,
+        at=args.at,
+        incident=args.incident,
+        variables=dict(args.var),
+    )
+    result = app.run()
+    return int(result or 0)

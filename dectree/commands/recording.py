@@ -1,0 +1,90 @@
+"""Command-line glue for session records: the shared options and picking a journal.
+
+`dectree run` uses `add_record_args` and `recorder_for` to journal every walk;
+`resume`, `export` and `sessions` use `add_session_choice` and `chosen_journal`.
+Not a command itself (it is not listed in `dectree.cli.COMMANDS`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from dectree.journal import Recorder
+from dectree.journal_reader import Journal, JournalError, read_journal
+from dectree.paths import (
+    SessionNotFound,
+    add_sessions_dir,
+    find_session,
+    last_session,
+    sessions_dir,
+)
+
+
+def add_record_args(parser: argparse.ArgumentParser) -> None:
+    """`--sessions-dir` and `--engineer`, for commands that record walks."""
+    add_sessions_dir(parser)
+    parser.add_argument(
+        "--engineer", metavar="NAME", help="who is walking, for the record (default: login name)"
+    )
+
+
+def recorder_for(args: argparse.Namespace, *, incident: str | None = None) -> Recorder:
+    """The journal hook for the app, from `--sessions-dir`, `--engineer` and `--incident`."""
+    return Recorder(
+        sessions_dir(getattr(args, "sessions_dir", None)),
+        engineer=getattr(args, "engineer", None),
+        incident=incident if incident is not None else getattr(args, "incident", None),
+    )
+
+
+def report_errors_in(recorder: Recorder, app: Any) -> None:
+    """Show journal write failures in the app as error notifications (never as markup)."""
+
+    def show(message: str) -> None:
+        app.notify(message, title="Journal", severity="error", timeout=30, markup=False)
+
+    recorder.on_error = show
+
+
+def add_session_choice(parser: argparse.ArgumentParser) -> None:
+    """`SESSION` (file, id or id prefix) or `--last`, and `--sessions-dir`."""
+    parser.add_argument(
+        "session",
+        nargs="?",
+        metavar="SESSION",
+        help="session id, unique id prefix, or journal file (see `dectree sessions`)",
+    )
+    parser.add_argument("--last", action="store_true", help="the session started last")
+    add_sessions_dir(parser)
+
+
+def chosen_path(args: argparse.Namespace) -> Path | None:
+    """The journal file SESSION or --last names; prints why not and returns None."""
+    if bool(args.session) == bool(args.last):
+        print("dectree: error: give a SESSION or --last (one of them)", file=sys.stderr)
+        return None
+    directory = sessions_dir(args.sessions_dir)
+    try:
+        return last_session(directory) if args.last else find_session(directory, args.session)
+    except SessionNotFound as exc:
+        print(f"dectree: error: {exc}", file=sys.stderr)
+        return None
+
+
+def chosen_journal(args: argparse.Namespace) -> Journal | None:
+    """The journal SESSION or --last names, read and checked; prints problems."""
+    path = chosen_path(args)
+    if path is None:
+        return None
+    try:
+        journal = read_journal(path)
+    except JournalError as exc:
+        print(exc, file=sys.stderr)
+        return None
+    warning = journal.warning()
+    if warning:
+        print(warning, file=sys.stderr)
+    return journal

@@ -1,0 +1,118 @@
+"""`dectree resume [SESSION | --last]`: reopen a recorded session where it stood.
+
+The journal's events are replayed against the trees as they are now: the path,
+answers, notes and variables (secret ones excepted, they were never recorded)
+come back, and the header's clock counts from the session's real start. If a
+tree changed since, the command says so; if the recorded path no longer fits,
+it points at the first step that does not and resumes at the last one that
+does. The walk goes on being recorded in the same journal. `--show` prints the
+rebuilt path instead of opening the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from typing import TYPE_CHECKING
+
+from dectree.commands.recording import add_session_choice, chosen_journal
+
+if TYPE_CHECKING:
+    from dectree.resume import Resumed
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_session_choice(parser)
+    parser.add_argument(
+        "-t",
+        "--trees",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="tree file or directory (repeatable; default: ./trees if present, else the bundled trees)",
+    )
+    parser.add_argument(
+        "--engineer", metavar="NAME", help="who carries on, for the record (default: login name)"
+    )
+    parser.add_argument(
+        "--show", action="store_true", help="print where the session stands; do not open the app"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from dectree.catalog import load_catalog
+    from dectree.commands.common import missing_paths
+    from dectree.resume import prepare_resume
+
+    journal = chosen_journal(args)
+    if journal is None:
+        return 2
+    missing = missing_paths(args.trees)
+    if missing:
+        print(f"dectree: error: {missing[0]}: no such file or directory", file=sys.stderr)
+        return 2
+    catalog = load_catalog(args.trees)
+    resumed = prepare_resume(journal, catalog)
+    notice = resumed.notice()
+    if notice:
+        print(notice, file=sys.stderr)
+    if not resumed.can_open:
+        print(
+            f"dectree: error: {journal.path}: cannot resume: the first step cannot be replayed",
+            file=sys.stderr,
+        )
+        return 1
+    if args.show:
+        _show(resumed)
+        return 0
+
+    from dectree.app.app import build_app
+    from dectree.commands.recording import recorder_for, report_errors_in
+    from dectree.session import SessionState
+
+    recorder = recorder_for(args, incident=journal.header.incident)
+    session = resumed.session
+    if session.state is not SessionState.finished:
+        reason = str(resumed.replay.divergence) if resumed.replay.divergence else None
+        recorder.resume(session, journal, reason=reason)
+    app = build_app(
+        catalog,
+        incident=journal.header.incident,
+        attach=[recorder],
+        resume=session,
+        notice=notice,
+    )
+    report_errors_in(recorder, app)
+    return int(app.run() or 0)
+
+
+def _show(resumed: Resumed) -> None:
+    """Print the rebuilt path, notes and variables, and where the walk stands."""
+    from dectree.export import format_duration
+    from dectree.render.escape import one_line
+    from dectree.session import SessionState
+
+    session, header = resumed.session, resumed.journal.header
+    started = header.started_at.astimezone(dt.timezone.utc)
+    print(
+        f"session {header.session_id} in {header.tree_id}, started {started:%Y-%m-%d %H:%M:%S} UTC"
+    )
+    for number, step in enumerate(session.path, start=1):
+        answer = one_line(step.answer) if step.answer else "(current)"
+        took = f"  [{format_duration(step.elapsed.total_seconds())}]" if step.elapsed else ""
+        print(f"{number:>3}. {one_line(step.prompt)}  ->  {answer}{took}")
+        if step.note:
+            print(f"     note: {one_line(step.note)}")
+    for name, value in sorted(session.variables.items()):
+        shown = "(secret)" if session.is_secret(name) else one_line(value)
+        print(f"     variable {name} = {shown}")
+    if session.outcome is not None:
+        print(f"finished: {session.outcome.value}")
+    else:
+        state = (
+            "awaiting escalation"
+            if session.state is SessionState.awaiting_escalation
+            else "walking"
+        )
+        print(f"stands at step {session.step_index + 1} ({session.current.ref}), {state}")

@@ -1,0 +1,79 @@
+"""`dectree sessions`: the recorded sessions, oldest first (id, tree, incident, start, duration, outcome).
+
+Unreadable journals are named on stderr as `path:line: message` and skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+
+from dectree.paths import add_sessions_dir, journal_files, sessions_dir
+
+ID_WIDTH = 12
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_sessions_dir(parser)
+    parser.add_argument("--tree", metavar="ID", help="only sessions that started in this tree")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def run(args: argparse.Namespace) -> int:
+    from dectree.export import format_duration
+    from dectree.stats import collect
+
+    directory = sessions_dir(args.sessions_dir)
+    summaries, errors = collect(journal_files(directory))
+    for error in errors:
+        print(error, file=sys.stderr)
+    rows = [s for s in summaries if args.tree is None or s.tree_id == args.tree]
+    rows.sort(key=lambda s: s.started_at)
+    if args.format == "json":
+        data = [
+            {
+                "id": s.session_id,
+                "tree": s.tree_id,
+                "incident": s.incident,
+                "started_at": s.started_at.isoformat(),
+                "ended_at": s.ended_at.isoformat() if s.ended_at else None,
+                "duration_seconds": ((s.ended_at or s.last_at) - s.started_at).total_seconds(),
+                "outcome": s.outcome or "in_progress",
+                "path": str(s.path),
+            }
+            for s in rows
+        ]
+        json.dump(data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    if not rows:
+        print(f"no sessions recorded in {directory}")
+        return 0
+    table = [("ID", "TREE", "INCIDENT", "STARTED (UTC)", "DURATION", "OUTCOME")]
+    for s in rows:
+        duration = format_duration(((s.ended_at or s.last_at) - s.started_at).total_seconds())
+        table.append(
+            (
+                s.session_id[:ID_WIDTH],
+                s.tree_id,
+                _clip(s.incident or "-", 24),
+                s.started_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M"),
+                duration,
+                (s.outcome or "in progress") + (" (torn)" if s.torn else ""),
+            )
+        )
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    for row in table:
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+    return 0
+
+
+def _clip(text: str, limit: int) -> str:
+    from dectree.render.escape import one_line
+
+    text = one_line(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -26,11 +26,6 @@ from dectree.session import Session, WalkError, tree_map
 Clock = Callable[[], dt.datetime]
 Attach = Callable[[Session], object]
 
-EXPORT_NOTICE = (
-    "Export is not available yet: it arrives with the session records feature "
-    "(journal and export). Nothing was written."
-)
-
 
 @dataclass(frozen=True)
 class Start:
@@ -38,6 +33,8 @@ class Start:
 
     tree_id: str
     node_id: str | None = None
+    resume: Session | None = None  # a replayed session to show instead of a new one
+    notice: str | None = None  # shown once the walk is open (what changed since)
 
 
 def _utc_now() -> dt.datetime:
@@ -107,7 +104,10 @@ class DectreeApp(App[int]):
                 screen.show_catalog(catalog)
         if self.start_at is not None:
             start, self.start_at = self.start_at, None
-            self.start_walk(start.tree_id, start.node_id)
+            if start.resume is None:
+                self.start_walk(start.tree_id, start.node_id)
+            else:
+                self.open_walk(start.resume, start.notice)
 
     @property
     def today_date(self) -> dt.date:
@@ -142,6 +142,14 @@ class DectreeApp(App[int]):
         self.push_screen(WalkScreen(session, incident=self.incident, clock=self.clock))
         return session
 
+    def open_walk(self, session: Session, notice: str | None = None) -> None:
+        """Show an existing (resumed) session on the walk screen, with `notice` if any."""
+        from dectree.app.screens.walk import WalkScreen
+
+        self.push_screen(WalkScreen(session, incident=self.incident, clock=self.clock))
+        if notice:
+            self.notify(notice, title="Resumed", severity="warning", timeout=20, markup=False)
+
     def go_home(self) -> None:
         """Close every walk and show the home screen."""
         from dectree.app.screens.home import HomeScreen
@@ -171,7 +179,19 @@ class DectreeApp(App[int]):
         await self.action_request_quit()
 
     def action_export(self) -> None:
-        self.notify(EXPORT_NOTICE, title="Export", severity="warning", timeout=8)
+        """Write the walk on screen as Markdown (`dectree.export_walk`) and copy it."""
+        from dectree.export_walk import export_walk
+
+        session = getattr(self.screen, "session", None)
+        if not isinstance(session, Session):
+            self.notify("Open a walk to export it.", title="Export")
+            return
+        result = export_walk(session, self.attach, incident=self.incident)
+        if result.ok:
+            self.copy_to_clipboard(result.markdown)
+            self.notify(result.message, title="Export", markup=False)
+        else:
+            self.notify(result.message, title="Export", severity="error", markup=False)
 
     # -- command palette ------------------------------------------------------
 
@@ -207,17 +227,25 @@ def build_app(
     today: dt.date | None = None,
     attach: Sequence[Attach] = (),
     cursor_blink: bool | None = None,
+    resume: Session | None = None,
+    notice: str | None = None,
 ) -> DectreeApp:
     """Make the app: on the home screen, or walking `tree` from `at` (default its start).
 
     `catalog` is a loaded catalog or a function that loads one (run in a worker,
     so the first frame does not wait for it). `attach` hooks get every new
     session before it starts: subscribe a journal there. `clock` and `today`
-    freeze time for tests.
+    freeze time for tests. `resume` opens a replayed session (`dectree resume`)
+    instead, showing `notice` over it.
     """
+    if resume is not None:
+        step = resume.path[0]
+        begin: Start | None = Start(step.tree_id, step.node_id, resume=resume, notice=notice)
+    else:
+        begin = Start(tree, at) if tree else None
     return DectreeApp(
         catalog,
-        start=Start(tree, at) if tree else None,
+        start=begin,
         incident=incident,
         variables=variables,
         clock=clock or _utc_now,

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from dectree.commands.common import add_paths, missing_paths
+from dectree.commands.recording import add_record_args, recorder_for, report_errors_in
 from dectree.model import VAR_PATTERN
 
 _VAR_RE = re.compile(VAR_PATTERN)
@@ -42,6 +43,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--var", type=var_arg, action="append", default=[], metavar="NAME=VALUE",
         help="set a variable used in commands (repeatable)",
     )
+    add_record_args(parser)  # --sessions-dir, --engineer: the journal of every walk
 
 
 def _error(message: str) -> int:
@@ -104,12 +106,15 @@ def run(args: argparse.Namespace) -> int:
     def load() -> Catalog:
         return load_catalog(paths, max_bytes=args.max_bytes)
 
+    recorder = recorder_for(args)
     app = build_app(
         catalog if catalog is not None else load,
         tree=tree_id,
         at=args.at,
         incident=args.incident,
         variables=dict(args.var),
+        attach=[recorder],
     )
+    report_errors_in(recorder, app)
     result = app.run()
     return int(result or 0)

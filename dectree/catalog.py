@@ -35,6 +35,8 @@ class LoadedTree:
     path: str
     digest: str
     data: PosDict = field(repr=False)
+    context: bool = False
+    """Loaded only so links into it resolve; its own problems are not reported."""
 
     def position(self, loc: tuple[str | int, ...], *, of_key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the value at a model path, or the nearest known one."""
@@ -48,6 +50,11 @@ class Catalog:
     trees: dict[str, LoadedTree] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+
+    @property
+    def checked(self) -> dict[str, LoadedTree]:
+        """The trees that were asked for (not loaded as context)."""
+        return {tid: t for tid, t in self.trees.items() if not t.context}
 
     def node(self, tree_id: str, node_id: str) -> AnyNode | None:
         """The node `node_id` of tree `tree_id`, if both exist."""
@@ -111,12 +118,45 @@ def load_file(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[LoadedTree | N
     return LoadedTree(tree, name, digest, document.data), []
 
 
-def load_catalog(paths: Sequence[str] = (), *, max_bytes: int = MAX_BYTES) -> Catalog:
-    """Discover and load every tree; duplicate tree ids are problems."""
+def siblings(paths: Sequence[str], chosen: Sequence[Path]) -> list[Path]:
+    """Tree files beside the files named in `paths` that were not chosen themselves.
+
+    Validating one file of a tree set (as pre-commit does with changed files)
+    must still resolve its links into the other trees of the set.
+    """
+    taken = {p.resolve() for p in chosen}
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_file():
+            for other in _tree_files(path.parent):
+                key = other.resolve()
+                if key not in taken:
+                    taken.add(key)
+                    found.append(other)
+    return found
+
+
+def load_catalog(
+    paths: Sequence[str] = (), *, max_bytes: int = MAX_BYTES, with_siblings: bool = False
+) -> Catalog:
+    """Discover and load every tree; duplicate tree ids are problems.
+
+    With `with_siblings`, tree files beside named files load as context: links
+    resolve against them, but they are not checked or reported on.
+    """
     catalog = Catalog()
-    for path in discover(paths):
-        catalog.files.append(str(path))
+    chosen = discover(paths)
+    context = siblings(paths, chosen) if with_siblings else []
+    for path in [*chosen, *context]:
+        is_context = path in context
         loaded, problems = load_file(path, max_bytes=max_bytes)
+        if is_context:
+            if loaded is not None and loaded.tree.id not in catalog.trees:
+                loaded.context = True
+                catalog.trees[loaded.tree.id] = loaded
+            continue
+        catalog.files.append(str(path))
         catalog.problems.extend(problems)
         if loaded is None:
             continue

@@ -15,7 +15,7 @@ import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from dectree.model import PLACEHOLDER_RE
+from dectree.model import PLACEHOLDER_RE, unescape
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def fill(
     state = OUTSIDE
     for match in PLACEHOLDER_RE.finditer(template):
         if match.start() > pos:
-            segments.append(Segment(template[pos : match.start()]))
+            segments.append(Segment(unescape(template[pos : match.start()])))
             state = _advance(template[pos : match.start()], state)
         name = match.group(1)
         secret = is_secret(name)
@@ -133,5 +133,5 @@ def fill(
             segments.append(Segment(match.group(0), variable=name, secret=secret, missing=True))
         pos = match.end()
     if pos < len(template):
-        segments.append(Segment(template[pos:]))
+        segments.append(Segment(unescape(template[pos:])))
     return FilledCommand(template=template, segments=tuple(segments))

@@ -21,8 +21,10 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 REF_PATTERN = r"^([a-z0-9][a-z0-9_.-]*:)?[a-z0-9][a-z0-9_.-]*$"
 VAR_PATTERN = r"^[a-z_][a-z0-9_]*$"
 # `{name}` is a placeholder, except where the braces belong to the command's
-# own syntax: shell `${name}`, curl `%{http_code}`, templates `{{name}}`.
-PLACEHOLDER_RE = re.compile(r"(?<![$%{])\{([a-z_][a-z0-9_]*)\}(?!\})")
+# own syntax: shell `${name}`, curl `%{http_code}`, templates `{{name}}`; and
+# `\{name}` is the escape for a literal `{name}` (kubectl jsonpath's `{end}`).
+PLACEHOLDER_RE = re.compile(r"(?<![$%{\\])\{([a-z_][a-z0-9_]*)\}(?!\})")
+ESCAPED_RE = re.compile(r"\\(\{[a-z_][a-z0-9_]*\})")
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=100)]
 Ref = Annotated[str, StringConstraints(pattern=REF_PATTERN, max_length=201)]
@@ -242,6 +244,11 @@ class Tree(Strict):
     start: Id
     nodes: dict[Id, Node]
     scenarios: list[Scenario] = Field(default_factory=list)
+
+
+def unescape(text: str) -> str:
+    """Literal text as shown and run: `\\{name}` becomes `{name}`."""
+    return ESCAPED_RE.sub(r"\1", text)
 
 
 def placeholders(text: str) -> list[str]:

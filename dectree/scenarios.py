@@ -173,7 +173,7 @@ def run_scenarios(catalog: Catalog) -> ScenarioReport:
     trees = {tree_id: loaded.tree for tree_id, loaded in catalog.trees.items()}
     report = ScenarioReport(problems=list(catalog.problems))
     visited: set[tuple[str, str]] = set()
-    for tree_id in sorted(catalog.trees):
+    for tree_id in sorted(catalog.checked):
         loaded = catalog.trees[tree_id]
         for i, scenario in enumerate(loaded.tree.scenarios):
             taken, reason, at = walk_scenario(trees, tree_id, scenario)
@@ -192,7 +192,7 @@ def run_scenarios(catalog: Catalog) -> ScenarioReport:
                     diverged_at=at,
                 )
             )
-    for tree_id in sorted(catalog.trees):
+    for tree_id in sorted(catalog.checked):
         loaded = catalog.trees[tree_id]
         for node_id, node in loaded.tree.nodes.items():
             if isinstance(node, (Conclusion, Escalation)) and (tree_id, node_id) not in visited:

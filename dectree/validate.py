@@ -37,10 +37,11 @@ def validate_catalog(
     found = list(catalog.problems)
     found.extend(_references(catalog, graph))
     found.extend(_structure(catalog, graph, max_path))
-    for loaded in catalog.trees.values():
+    for loaded in catalog.checked.values():
         found.extend(_content(loaded, today))
         found.extend(_scenarios(catalog, loaded))
-    return sorted(set(found))
+    context = {t.path for t in catalog.trees.values() if t.context}
+    return sorted({p for p in found if p.path not in context})
 
 
 def _at(

@@ -41,11 +41,14 @@ def missing_paths(paths: list[str]) -> list[str]:
     return [p for p in paths if not Path(p).exists()]
 
 
-def load_or_usage_error(args: argparse.Namespace) -> Catalog | None:
-    """Load the catalog, or print why the paths are unusable and return None (exit 2)."""
+def load_or_usage_error(args: argparse.Namespace, *, with_siblings: bool = False) -> Catalog | None:
+    """Load the catalog, or print why the paths are unusable and return None (exit 2).
+
+    With `with_siblings`, trees beside named files load as context for links.
+    """
     missing = missing_paths(args.paths)
     if missing:
         for path in missing:
             print(f"dectree: error: {path}: no such file or directory", file=sys.stderr)
         return None
-    return load_catalog(args.paths, max_bytes=args.max_bytes)
+    return load_catalog(args.paths, max_bytes=args.max_bytes, with_siblings=with_siblings)

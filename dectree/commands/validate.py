@@ -35,7 +35,7 @@ def _github(p: Problem) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    catalog = load_or_usage_error(args)
+    catalog = load_or_usage_error(args, with_siblings=True)
     if catalog is None:
         return 2
     problems = validate_catalog(catalog, today=args.today, max_path=args.max_path)
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         json.dump(
             {
                 "files": len(catalog.files),
-                "trees": sorted(catalog.trees),
+                "trees": sorted(catalog.checked),
                 "problems": [
                     {
                         "path": p.path,
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         if args.format == "text" and not args.quiet:
             out.write(
                 f"{len(catalog.files)} file{'s' if len(catalog.files) != 1 else ''}, "
-                f"{len(catalog.trees)} tree{'s' if len(catalog.trees) != 1 else ''}: "
+                f"{len(catalog.checked)} tree{'s' if len(catalog.checked) != 1 else ''}: "
                 f"{counts[Severity.error]} error(s), {counts[Severity.warning]} warning(s), "
                 f"{counts[Severity.info]} note(s)\n"
             )

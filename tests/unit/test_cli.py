@@ -175,3 +175,21 @@ def test_malformed_input_never_prints_a_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
     assert f"{junk}:2:118:" in proc.stdout and "DT005" in proc.stdout
+
+
+def test_one_file_resolves_links_into_its_siblings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pre-commit passes only changed files: links into unchanged trees must still resolve."""
+    (tmp_path / "other.yaml").write_bytes((CODES / "support-other.yaml").read_bytes())
+    linking = (
+        (CODES / "DT210-missing-node-in-tree.yaml")
+        .read_text()
+        .replace("other:nowhere", "other:done")
+    )
+    (tmp_path / "main.yaml").write_text(linking.replace("   # <- DT210", ""))
+    broken_sibling = tmp_path / "broken.yaml"
+    broken_sibling.write_text("id: [unclosed\n")
+    code, out, _ = run(capsys, "validate", "--strict", str(tmp_path / "main.yaml"))
+    assert code == 0, out
+    assert out.strip() == "1 file, 1 tree: 0 error(s), 0 warning(s), 0 note(s)"

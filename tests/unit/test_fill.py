@@ -63,3 +63,13 @@ def test_missing_values_stay_visible_and_secrets_are_redacted() -> None:
     assert filled.missing == ("host",)
     assert filled.redacted == "psql -h {host} -U app password={pw}"
     assert "s3 cr" in filled.text
+
+
+def test_escaped_braces_are_literal_not_placeholders() -> None:
+    template = "kubectl get pods -n {ns} -o jsonpath='{range .items[*]}{.metadata.name} \\{end}'"
+    filled = fill(template, {"ns": "prod"})
+    assert (
+        filled.text
+        == "kubectl get pods -n prod -o jsonpath='{range .items[*]}{.metadata.name} {end}'"
+    )
+    assert filled.missing == ()

@@ -7,7 +7,7 @@ named after the node id, so other runbooks can link to `file.md#node-id`.
 
 from __future__ import annotations
 
-from dectree.model import Action, Command, Conclusion, Escalation, Question, Reference
+from dectree.model import Action, Command, Conclusion, Escalation, Question, Reference, unescape
 from dectree.render.escape import (
     md_cell,
     md_code,
@@ -84,7 +84,7 @@ class NodeWriter:
             indent = " " * len(marker)
             out += md_labelled(marker, step.do, indent)
             if step.run:
-                out += ["", *(indent + line for line in md_code_block(step.run, "sh"))]
+                out += ["", *(indent + line for line in md_code_block(unescape(step.run), "sh"))]
             out.append("")
         if not node.resolution:
             out += ["No resolution steps are recorded.", ""]
@@ -161,7 +161,7 @@ def references(refs: list[Reference]) -> list[str]:
 
 def _command(command: Command) -> list[str]:
     where = f" ({md_inline(command.where)})" if command.where else ""
-    out = [f"Run{where}:", "", *md_code_block(command.run, "sh"), ""]
+    out = [f"Run{where}:", "", *md_code_block(unescape(command.run), "sh"), ""]
     if command.look_for:
         out += [*md_labelled("Look for: ", command.look_for), ""]
     return out

@@ -112,8 +112,8 @@ def _steps(t: Transcript) -> list[str]:
     for s in t.steps:
         time = "" if s.seconds is None else format_duration(s.seconds)
         answer = md_text_cell(s.answer) if s.answer else "*(current step)*"
-        if s.answer is None and t.status == "finished":
-            answer = ""
+        if s.answer is None and t.outcome is not None:
+            answer = f"*(walk ended: {outcome_text(t).lower()})*"
         lines.append(
             f"| {s.number} | {_question(s)} | {answer} | {time} | {md_text_cell(s.note)} |"
         )
@@ -183,7 +183,7 @@ def render_markdown(t: Transcript) -> str:
     if t.escalation is not None:
         out += ["## Escalation", "", _contact(t)]
         if t.escalation.reason:
-            out += ["", f"Reason: {md_inline(t.escalation.reason)}"]
+            out += ["", md_inline(t.escalation.reason)]
         out.append("")
     history = _history(t)
     if history:

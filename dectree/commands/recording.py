@@ -10,10 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dectree.journal import Recorder
-from dectree.journal_reader import Journal, JournalError, read_journal
 from dectree.paths import (
     SessionNotFound,
     add_sessions_dir,
@@ -21,6 +19,10 @@ from dectree.paths import (
     last_session,
     sessions_dir,
 )
+
+if TYPE_CHECKING:  # imported lazily: every command's parser loads this module
+    from dectree.journal import Recorder
+    from dectree.journal_reader import Journal
 
 
 def add_record_args(parser: argparse.ArgumentParser) -> None:
@@ -33,6 +35,8 @@ def add_record_args(parser: argparse.ArgumentParser) -> None:
 
 def recorder_for(args: argparse.Namespace, *, incident: str | None = None) -> Recorder:
     """The journal hook for the app, from `--sessions-dir`, `--engineer` and `--incident`."""
+    from dectree.journal import Recorder
+
     return Recorder(
         sessions_dir(getattr(args, "sessions_dir", None)),
         engineer=getattr(args, "engineer", None),
@@ -76,6 +80,8 @@ def chosen_path(args: argparse.Namespace) -> Path | None:
 
 def chosen_journal(args: argparse.Namespace) -> Journal | None:
     """The journal SESSION or --last names, read and checked; prints problems."""
+    from dectree.journal_reader import JournalError, read_journal
+
     path = chosen_path(args)
     if path is None:
         return None

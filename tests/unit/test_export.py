@@ -1,0 +1,252 @@
+"""Transcripts: golden Markdown and JSON, escaping in tables, atomic writes, the export command.
+
+Golden files live in tests/unit/golden/; after an intended change, regenerate
+them with `DECTREE_UPDATE_GOLDEN=1 pytest tests/unit/test_export.py` and read
+the diff before committing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from dectree.catalog import Catalog
+from dectree.cli import main
+from dectree.export import ExportExists, render_json, render_markdown, write_atomic
+from dectree.export_walk import journal_from_session
+from dectree.journal_reader import read_journal
+from dectree.transcript import Transcript, build_transcript, transcript_schema
+from tests.unit.records_support import recorded_session, records_catalog, walk_to_escalation
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return records_catalog()
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("DECTREE_UPDATE_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"{name} differs from the golden file"
+
+
+def escalated(tmp_path: Path, catalog: Catalog) -> Path:
+    session, journal = recorded_session(tmp_path, catalog)
+    walk_to_escalation(session)
+    assert journal.path is not None
+    return journal.path
+
+
+def resolved_across_trees(tmp_path: Path, catalog: Catalog) -> Path:
+    session, journal = recorded_session(
+        tmp_path, catalog, session_id="0dd5e55100000000000000000000ffff", incident=None
+    )
+    session.start("net")
+    session.choose(0)
+    session.search("too many clients")
+    session.choose("Open")
+    session.choose("All in use")
+    session.note("pgbouncer added")
+    session.confirm_fixed(True)
+    assert journal.path is not None
+    return journal.path
+
+
+def test_golden_markdown_escalated(tmp_path: Path, catalog: Catalog) -> None:
+    check_golden(
+        "escalated.md",
+        render_markdown(build_transcript(read_journal(escalated(tmp_path, catalog)))),
+    )
+
+
+def test_golden_json_escalated(tmp_path: Path, catalog: Catalog) -> None:
+    check_golden(
+        "escalated.json", render_json(build_transcript(read_journal(escalated(tmp_path, catalog))))
+    )
+
+
+def test_golden_markdown_resolved_across_trees(tmp_path: Path, catalog: Catalog) -> None:
+    path = resolved_across_trees(tmp_path, catalog)
+    check_golden("resolved.md", render_markdown(build_transcript(read_journal(path))))
+
+
+def test_transcript_content(tmp_path: Path, catalog: Catalog) -> None:
+    t = build_transcript(read_journal(escalated(tmp_path, catalog)))
+    assert (t.status, t.outcome, t.duration_seconds) == ("finished", "escalated", 150.0)
+    assert [s.answer for s in t.steps] == [
+        "No",
+        "Done",
+        "Yes | it answers",
+        "Closed",
+        "Not fixed",
+        None,
+    ]
+    assert [s.seconds for s in t.steps] == [20.0, 20.0, 10.0, 70.0, 20.0, 10.0]
+    assert t.steps[1].note == "NIC | was `down`\nafter the kernel update"
+    assert t.escalation is not None
+    assert (t.escalation.level, t.escalation.team, t.escalation.channel) == (
+        "L2",
+        "Platform SRE",
+        "#sre-oncall",
+    )
+    assert t.conclusion is None  # it ended at an escalation, after the conclusion
+    copied = [c for c in t.commands if c.copied]
+    assert [c.command for c in copied] == [
+        "nc -z web-01 5432",
+        'curl -H "Authorization: Bearer {token}" https://web-01/health',
+    ]
+    assert {v.name: v.value for v in t.variables} == {"host": "web-01", "token": None}
+    assert [(b.kind, b.to_step) for b in t.backtracks] == [("back", 4)]
+    assert "s3cr3t" not in render_json(t) and "s3cr3t" not in render_markdown(t)
+
+
+def test_json_round_trips_through_the_models(tmp_path: Path, catalog: Catalog) -> None:
+    t = build_transcript(read_journal(resolved_across_trees(tmp_path, catalog)))
+    again = Transcript.model_validate_json(render_json(t))
+    assert again == t
+    assert again.conclusion is not None and again.conclusion.outcome == "workaround"
+    assert [tree.tree_id for tree in again.trees] == ["net", "db"]
+
+
+def test_schema_documents_the_json_export(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "--transcript"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema == json.loads(json.dumps(transcript_schema()))
+    assert schema["$id"].endswith("transcript.json")
+    assert {"steps", "commands", "events", "outcome", "escalation"} <= set(schema["properties"])
+    assert set(schema["required"]) >= {"session_id", "steps", "events", "status"}
+
+
+def tables(markdown: str) -> list[list[list[str]]]:
+    """Each table as rows of cell texts, as a CommonMark parser with GFM tables reads it."""
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
+    found: list[list[list[str]]] = []
+    row: list[str] | None = None
+    for token in tokens:
+        if token.type == "table_open":
+            found.append([])
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "inline" and row is not None:
+            row.append(token.content)
+        elif token.type == "tr_close" and row is not None:
+            found[-1].append(row)
+            row = None
+    return found
+
+
+def test_hostile_text_cannot_break_the_tables(tmp_path: Path, catalog: Catalog) -> None:
+    path = escalated(tmp_path, catalog)
+    markdown = render_markdown(build_transcript(read_journal(path)))
+    summary, steps = tables(markdown)
+    assert all(len(row) == 2 for row in summary)
+    assert len(steps) == 1 + 6 and all(len(row) == 5 for row in steps)
+    # Pipes, backticks, brackets and newlines from the tree and the notes stay inside
+    # their cells, as the characters themselves.
+    assert steps[2][4] == "NIC | was \\`down\\`<br>after the kernel update"
+    assert steps[1][1] == "Does \\`ping {host}\\` get an answer? \\[red\\]"
+    assert steps[3][2] == "Yes | it answers"
+    assert summary[1] == ["**Tree**", "Service | unreachable (`net`, version 2.0.0)"]
+    html = MarkdownIt("commonmark").enable("table").render(markdown)
+    assert "<code>down</code>" not in html and "NIC | was `down`<br>after" in html
+    assert "<td>Does `ping {host}` get an answer? [red]</td>" in html
+
+
+def test_in_progress_export_from_a_live_session(catalog: Catalog) -> None:
+    from dectree.session import Session
+    from tests.unit.records_support import ticking
+
+    session = Session(catalog, clock=ticking(), session_id="live0001")
+    session.start("net")
+    session.choose("No")
+    journal = journal_from_session(session, engineer="carol", host="h1", incident="INC-9")
+    t = build_transcript(journal)
+    assert (t.status, t.outcome, t.ended_at) == ("in_progress", None, None)
+    markdown = render_markdown(t)
+    assert "| **Outcome** | In progress |" in markdown
+    assert (
+        "| 2 | *Action:* Restart the host's network service. | *(current step)* |  |  |" in markdown
+    )
+
+
+# -- writing files ---------------------------------------------------------------
+
+
+def test_write_atomic_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    target = tmp_path / "out.md"
+    write_atomic(target, "one\n")
+    with pytest.raises(ExportExists, match="already exists"):
+        write_atomic(target, "two\n")
+    assert target.read_text() == "one\n"
+    write_atomic(target, "two\n", force=True)
+    assert target.read_text() == "two\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.md"]  # no temporary left
+
+
+def test_write_atomic_leaves_the_old_file_if_writing_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out.md"
+    target.write_text("old\n")
+
+    def broken(src: object, dst: object) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "replace", broken)
+    with pytest.raises(OSError):
+        write_atomic(target, "new\n", force=True)
+    assert target.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.md"]
+
+
+def test_export_command(
+    tmp_path: Path, catalog: Catalog, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = escalated(tmp_path, catalog)
+    where = ["--sessions-dir", str(tmp_path)]
+    assert main(["export", "5e551", *where]) == 0
+    out = capsys.readouterr().out
+    assert out == render_markdown(build_transcript(read_journal(path)))
+    assert main(["export", "--last", "--format", "json", *where]) == 0
+    assert json.loads(capsys.readouterr().out)["session_id"] == "5e55100000000000000000000000abcd"
+    target = tmp_path / "out" / "ticket.md"
+    target.parent.mkdir()
+    assert main(["export", "--last", "-o", str(target), *where]) == 0
+    assert target.read_text() == out
+    target.write_text("kept\n")
+    assert main(["export", "--last", "-o", str(target), *where]) == 2
+    assert "already exists (use --force" in capsys.readouterr().err
+    assert target.read_text() == "kept\n"
+    assert main(["export", "--last", "-o", str(target), "--force", *where]) == 0
+    assert target.read_text() == out
+
+
+def test_export_command_problems(
+    tmp_path: Path, catalog: Catalog, capsys: pytest.CaptureFixture[str]
+) -> None:
+    where = ["--sessions-dir", str(tmp_path)]
+    assert main(["export", "--last", *where]) == 2
+    assert "no sessions recorded" in capsys.readouterr().err
+    path = escalated(tmp_path, catalog)
+    assert main(["export", *where]) == 2
+    assert "give a SESSION or --last" in capsys.readouterr().err
+    with path.open("ab") as handle:
+        handle.write(b'{"seq": 99, "at"')
+    assert main(["export", "--last", *where]) == 0
+    assert "warning: incomplete last line" in capsys.readouterr().err
+    rows = path.read_text().splitlines()
+    rows[4] = "garbage"
+    path.write_text("\n".join(rows) + "\n")
+    assert main(["export", "--last", *where]) == 2
+    assert (
+        capsys.readouterr().err.strip()
+        == f"{path}:5: not JSON: Expecting value: line 1 column 1 (char 0)"
+    )

@@ -1,0 +1,320 @@
+"""The session journal: what is written, when it is on disk, secrets, torn and corrupt files."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from dectree import __version__
+from dectree.catalog import Catalog
+from dectree.events import Event, SessionOutcome, event_from_dict
+from dectree.journal import Recorder, login_name
+from dectree.journal_reader import JournalError, read_journal, read_lines
+from dectree.paths import (
+    SessionNotFound,
+    find_session,
+    journal_files,
+    journal_name,
+    last_session,
+    session_id_of,
+    sessions_dir,
+)
+from dectree.records import tree_hash
+from dectree.session import Session
+from tests.unit.records_support import (
+    T0,
+    recorded_session,
+    records_catalog,
+    ticking,
+    walk_to_escalation,
+)
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return records_catalog()
+
+
+def lines(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+# -- what is written ---------------------------------------------------------------
+
+
+def test_header_then_one_line_per_event(tmp_path: Path, catalog: Catalog) -> None:
+    session, journal = recorded_session(tmp_path, catalog)
+    assert journal.path is None  # nothing is written before the walk starts
+    walk_to_escalation(session)
+    assert journal.path == tmp_path / "20260301T120000Z-5e55100000000000000000000000abcd.jsonl"
+    written = lines(journal.path)
+    header = written[0]
+    assert header == {
+        "type": "header",
+        "format": 1,
+        "session_id": session.id,
+        "tree_id": "net",
+        "tree_version": "2.0.0",
+        "tree_hash": tree_hash(catalog.trees["net"].tree),
+        "engineer": "alice",
+        "host": "ops-box",
+        "incident": "INC-42",
+        "started_at": "2026-03-01T12:00:00Z",
+        "dectree_version": __version__,
+    }
+    events = [line for line in written if "seq" in line]
+    assert [event_from_dict(e) for e in events] == list(session.events)
+    kinds = [e["type"] for e in events]
+    assert kinds == [
+        "started", "variable", "answered", "note", "proceeded", "answered", "command_copied",
+        "answered", "tree_switched", "back", "variable", "command_copied", "answered", "note",
+        "fix_confirmed", "finished",
+    ]  # fmt: skip
+    answered = next(e for e in events if e["type"] == "answered")
+    assert (answered["node_id"], answered["prompt"], answered["label"]) == (
+        "reach",
+        "Does `ping {host}` get an answer? [red]",
+        "No",
+    )
+    assert events[-1]["outcome"] == "escalated" and events[-1]["level"] == "L2"
+
+
+def test_tree_and_node_records_keep_what_was_shown(tmp_path: Path, catalog: Catalog) -> None:
+    session, journal = recorded_session(tmp_path, catalog)
+    walk_to_escalation(session)
+    assert journal.path is not None
+    written = lines(journal.path)
+    trees = [line["tree_id"] for line in written if line["type"] == "tree"]
+    nodes = [f"{line['tree_id']}:{line['node_id']}" for line in written if line["type"] == "node"]
+    assert trees == ["net", "db"]  # each tree once, when first entered
+    assert nodes == [
+        "net:reach", "net:restart-nic", "net:port-open", "db:pool", "net:firewall", "net:wait-l2",
+    ]  # fmt: skip
+    firewall = next(line for line in written if line.get("node_id") == "firewall")
+    assert firewall["resolution"] == [{"do": "Allow the port.", "run": "sudo ufw allow {port}"}]
+    net = next(line for line in written if line["type"] == "tree")
+    assert net["escalation"]["L2"] == {
+        "team": "Platform SRE",
+        "channel": "#sre-oncall",
+        "response_target": "30 min",
+    }
+    assert net["defaults"] == {"port": "5432"} and net["secrets"] == ["token"]
+
+
+def test_secret_values_are_never_written(tmp_path: Path, catalog: Catalog) -> None:
+    session, journal = recorded_session(tmp_path, catalog)
+    walk_to_escalation(session)  # sets token, copies the command that uses it
+    assert journal.path is not None
+    raw = journal.path.read_bytes()
+    assert b"s3cr3t-t0ken" not in raw
+    copied = [line for line in lines(journal.path) if line["type"] == "command_copied"]
+    assert copied[1]["command"] == 'curl -H "Authorization: Bearer {token}" https://web-01/health'
+    assert session.value("token") == "s3cr3t-t0ken"  # the session has it, for the clipboard
+
+
+def test_events_before_the_start_are_kept_in_order(tmp_path: Path, catalog: Catalog) -> None:
+    session, journal = recorded_session(tmp_path, catalog)
+    session.set_variable("host", "db-7")
+    assert journal.path is None
+    session.start("net")
+    assert journal.path is not None
+    seqs = [line["seq"] for line in lines(journal.path) if "seq" in line]
+    assert seqs == [1, 2]
+    assert read_journal(journal.path).events[0].type == "variable"
+
+
+def test_each_event_is_on_disk_before_later_listeners_run(
+    tmp_path: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app subscribes after the journal: by the time it redraws, the line is fsynced."""
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd))[1])
+    session, journal = recorded_session(tmp_path, catalog)
+    seen: list[tuple[int, bool, int]] = []
+
+    def screen(event: Event) -> None:
+        assert journal.path is not None
+        on_disk = [line.get("seq") for line in lines(journal.path)]
+        seen.append((event.seq, event.seq in on_disk, len(synced)))
+
+    session.subscribe(screen)
+    session.start("net")
+    session.choose("No")
+    session.note("checked")
+    assert [(seq, there) for seq, there, _ in seen] == [(1, True), (2, True), (3, True)]
+    counts = [count for _, _, count in seen]
+    assert counts[0] >= 2 and counts[1] > counts[0] and counts[2] > counts[1]
+
+
+def test_a_failed_write_stops_the_journal_not_the_walk(
+    tmp_path: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    errors: list[str] = []
+    session, journal = recorded_session(tmp_path, catalog, on_error=errors.append)
+    session.start("net")
+
+    def full(fd: int, data: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    session.choose("No")  # no exception reaches the walk
+    session.proceed()
+    assert session.current.node_id == "reach"
+    assert journal.error is not None and "No space left on device" in journal.error
+    assert errors == [journal.error]  # reported once
+
+
+def test_the_journal_file_is_private(tmp_path: Path, catalog: Catalog) -> None:
+    session, journal = recorded_session(tmp_path / "new" / "dir", catalog)
+    session.start("net")
+    assert journal.path is not None
+    assert journal.path.stat().st_mode & 0o777 == 0o600
+
+
+def test_two_sessions_get_two_files(tmp_path: Path, catalog: Catalog) -> None:
+    recorder = Recorder(tmp_path, engineer="bob", host="h")
+    for name in ("a1", "b2"):
+        session = Session(catalog, clock=ticking(), session_id=name)
+        recorder(session)
+        session.start("db")
+        session.choose("All in use")
+        session.confirm_fixed(True)
+    assert [session_id_of(p) for p in journal_files(tmp_path)] == ["a1", "b2"]
+    assert read_journal(journal_files(tmp_path)[0]).outcome is SessionOutcome.workaround
+
+
+def test_engineer_defaults_to_the_login_name(tmp_path: Path) -> None:
+    assert Recorder(tmp_path).engineer == login_name() != ""
+
+
+# -- reading: torn and corrupt journals ---------------------------------------------
+
+
+def finished_journal(tmp_path: Path, catalog: Catalog) -> Path:
+    session, journal = recorded_session(tmp_path, catalog)
+    walk_to_escalation(session)
+    assert journal.path is not None
+    return journal.path
+
+
+def test_a_torn_last_line_is_dropped_and_reported(tmp_path: Path, catalog: Catalog) -> None:
+    path = finished_journal(tmp_path, catalog)
+    whole = read_journal(path)
+    count = len(path.read_text().splitlines())
+    with path.open("ab") as handle:
+        handle.write(b'{"seq":17,"at":"2026-03-01T12:09:00Z","type":"no')
+    torn = read_journal(path)
+    assert torn.events == whole.events
+    assert torn.torn_line == count + 1
+    assert torn.warning() == (
+        f"{path}:{count + 1}: warning: incomplete last line "
+        "(the session was interrupted mid-write); ignored"
+    )
+    assert read_lines(path).torn_line == count + 1
+
+
+def test_a_torn_multibyte_character_is_a_torn_line(tmp_path: Path, catalog: Catalog) -> None:
+    path = finished_journal(tmp_path, catalog)
+    with path.open("ab") as handle:
+        handle.write('{"seq":17,"type":"note","text":"é'.encode()[:-1])
+    assert read_journal(path).torn_line is not None
+
+
+def test_a_complete_last_line_without_newline_is_kept(tmp_path: Path, catalog: Catalog) -> None:
+    path = finished_journal(tmp_path, catalog)
+    data = path.read_bytes()
+    path.write_bytes(data[:-1])
+    journal = read_journal(path)
+    assert journal.torn_line is None and not journal.ends_with_newline
+    assert journal.outcome is SessionOutcome.escalated
+
+
+def corrupt(path: Path, line: int, text: str) -> None:
+    rows = path.read_text().splitlines()
+    rows[line - 1] = text
+    path.write_text("\n".join(rows) + "\n")
+
+
+@pytest.mark.parametrize(
+    ("line", "text", "message"),
+    [
+        (3, "{not json", "not JSON"),
+        (3, "", "empty line"),
+        (3, "[1, 2]", "not a JSON object"),
+        (3, '{"type": "mystery", "seq": 9}', "type"),
+        (2, '{"seq": 1, "at": "2026-03-01T12:00:00Z", "type": "started"}', "session_id"),
+        (1, '{"type": "node"}', "the first line is not a journal header"),
+        (1, '{"type": "header", "format": 99}', "newer than this dectree reads"),
+        (1, '{"type": "header", "format": 1}', "session_id"),
+    ],
+)
+def test_a_corrupt_line_names_its_place(
+    tmp_path: Path, catalog: Catalog, line: int, text: str, message: str
+) -> None:
+    path = finished_journal(tmp_path, catalog)
+    corrupt(path, line, text)
+    with pytest.raises(JournalError) as caught:
+        read_journal(path)
+    assert str(caught.value).startswith(f"{path}:{line}: ")
+    assert message in str(caught.value)
+
+
+def test_events_out_of_order_are_corrupt(tmp_path: Path, catalog: Catalog) -> None:
+    path = finished_journal(tmp_path, catalog)
+    rows = path.read_text().splitlines()
+    events = [i for i, row in enumerate(rows) if '"seq"' in row]
+    rows[events[2]], rows[events[3]] = rows[events[3]], rows[events[2]]
+    path.write_text("\n".join(rows) + "\n")
+    with pytest.raises(JournalError, match="out of order"):
+        read_journal(path)
+
+
+def test_empty_and_torn_header_journals(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    with pytest.raises(JournalError, match=r"empty\.jsonl:1: empty"):
+        read_journal(empty)
+    torn = tmp_path / "torn.jsonl"
+    torn.write_bytes(b'{"type":"header","sess')
+    with pytest.raises(JournalError, match="incomplete header"):
+        read_journal(torn)
+    with pytest.raises(JournalError, match=r"missing\.jsonl:0: "):
+        read_journal(tmp_path / "missing.jsonl")
+
+
+# -- the sessions directory ---------------------------------------------------------
+
+
+def test_sessions_dir_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DECTREE_HOME", str(tmp_path / "home"))
+    assert sessions_dir(str(tmp_path / "given")) == tmp_path / "given"
+    assert sessions_dir() == tmp_path / "home" / "sessions"
+    monkeypatch.delenv("DECTREE_HOME")
+    from platformdirs import user_data_path
+
+    assert sessions_dir() == user_data_path("dectree", appauthor=False) / "sessions"
+
+
+def test_finding_a_session(tmp_path: Path) -> None:
+    for stamp, sid in [(T0, "abcd1111"), (T0.replace(hour=13), "abce2222"), (T0, "ffff0000")]:
+        (tmp_path / journal_name(sid, stamp)).write_text("{}\n")
+    assert session_id_of(find_session(tmp_path, "abcd1111")) == "abcd1111"
+    assert session_id_of(find_session(tmp_path, "abce")) == "abce2222"
+    assert session_id_of(last_session(tmp_path)) == "abce2222"  # started last
+    with pytest.raises(SessionNotFound, match="too short"):
+        find_session(tmp_path, "ab")
+    (tmp_path / journal_name("abcd9999", T0)).write_text("{}\n")
+    with pytest.raises(SessionNotFound, match="ambiguous: abcd1111, abcd9999"):
+        find_session(tmp_path, "abcd")
+    with pytest.raises(SessionNotFound, match="no session '0000'"):
+        find_session(tmp_path, "0000")
+    direct = tmp_path / journal_name("ffff0000", T0)
+    assert find_session(tmp_path, str(direct)) == direct
+    with pytest.raises(SessionNotFound, match="no such journal file"):
+        find_session(tmp_path, str(tmp_path / "nope.jsonl"))
+    with pytest.raises(SessionNotFound, match="no sessions recorded"):
+        last_session(tmp_path / "empty")

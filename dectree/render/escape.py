@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from markdown_it import MarkdownIt
+
+_PARSER = MarkdownIt("commonmark").enable("table")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACE = re.compile(r"\s+")
 # Characters that could start Markdown inline syntax anywhere in a line.
@@ -19,12 +22,8 @@ _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~$])")
 _MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 # What would open a block (heading, list, quote, rule, setext line) at a line start.
 _MD_BLOCK_START = re.compile(r"^(#|[-+=](?=[\s=+-]|$)|\d+[.)](?=\s|$))")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_MD_HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
-_MD_SETEXT = re.compile(r"^ {0,3}(=+|-{2,})\s*$")
+_FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)")
-# A first line that must not be glued to a label: a list, fence, quote, table or code.
-_BLOCK_OPENER = re.compile(r"^( {4}|\s{0,3}([-*+]\s|\d+[.)]\s|```|~~~|>|\|))")
 _URL_SCHEMES = ("https://", "http://", "mailto:")
 
 
@@ -80,33 +79,56 @@ def md_code_block(text: str, lang: str = "") -> list[str]:
 def md_block(text: str) -> list[str]:
     """Author-written Markdown (a Text field), kept as Markdown but kept in its place.
 
-    A fence the author left open is closed, headings and setext underlines are
-    escaped so they cannot start a section of the runbook, and `<` outside code
-    is escaped so `<unit>` shows instead of vanishing as an unknown HTML tag.
+    The text is parsed with markdown-it (CommonMark, as GitHub parses blocks) and
+    only what would reach outside it is changed: headings (ATX or setext) are
+    escaped so they cannot start a section of the runbook, raw HTML blocks are
+    shown as text, a fence left open is closed, and `<` outside code is escaped
+    so `<unit>` shows instead of vanishing as an unknown HTML tag.
     """
-    lines: list[str] = []
-    open_fence = ""
-    for line in _CONTROL.sub("", text).replace("\r\n", "\n").rstrip().split("\n"):
-        line = line.rstrip()
-        match = _FENCE.match(line)
-        if match:
-            mark = match.group(1)
-            if not open_fence:
-                open_fence = mark
-            elif mark[0] == open_fence[0] and len(mark) >= len(open_fence):
-                open_fence = ""
-        elif not open_fence:
-            line = _outside_code(line, lambda part: part.replace("<", "&lt;"))
-            if _MD_HEADING.match(line) or _MD_SETEXT.match(line):
-                line = "\\" + line.lstrip()
-        lines.append(line)
-    if open_fence:
-        lines.append(open_fence)
+    lines = _CONTROL.sub("", text).replace("\r\n", "\n").rstrip().split("\n")
+    lines = [line.rstrip() for line in lines]
     while lines and not lines[0].strip():
         lines.pop(0)
-    while lines and not lines[-1].strip():
-        lines.pop()
-    return lines
+    code: set[int] = set()
+    for _ in range(8):  # each pass only removes structure, so this settles quickly
+        tokens = _PARSER.parse("\n".join(lines))
+        code = {i for t in tokens if t.type in ("fence", "code_block") and t.map
+                for i in range(*t.map)}
+        changed = False
+        for t in tokens:
+            if t.map is None:
+                continue
+            first, last = t.map[0], t.map[1] - 1
+            if t.type == "heading_open":
+                at = first if t.markup.startswith("#") else last
+                lines[at] = _escape_first(lines[at], t.markup[0])
+                changed = True
+            elif t.type == "html_block":
+                for i in range(first, last + 1):
+                    lines[i] = lines[i].replace("<", "&lt;")
+                changed = True
+        if not changed:
+            break
+    fences = [t for t in tokens if t.type == "fence" and t.level == 0 and t.map]
+    if fences and fences[-1].map and fences[-1].map[1] == len(lines):
+        fence = fences[-1]
+        assert fence.map is not None
+        close = _FENCE_CLOSE.match(lines[-1])
+        if fence.map[1] - fence.map[0] == 1 or not (
+            close and close.group(1)[0] == fence.markup[0]
+            and len(close.group(1)) >= len(fence.markup)
+        ):
+            lines.append(fence.markup)
+    return [line if i in code else _outside_code(line, _lt) for i, line in enumerate(lines)]
+
+
+def _escape_first(line: str, char: str) -> str:
+    at = line.index(char)
+    return line[:at] + "\\" + line[at:]
+
+
+def _lt(part: str) -> str:
+    return part.replace("<", "&lt;")
 
 
 def md_quote(text: str) -> list[str]:
@@ -115,22 +137,29 @@ def md_quote(text: str) -> list[str]:
 
 
 def md_labelled(label: str, text: str, indent: str = "") -> list[str]:
-    """`label` followed by author Markdown, as one paragraph when the text allows.
+    """`label` followed by author Markdown, as one paragraph when the text starts with one.
 
-    Continuation lines are indented by `indent`, for text inside a list item.
+    Continuation lines are indented by `indent`, for text inside a list item. The
+    label and the indented text are contained together, as they will be read.
     """
-    lines = md_block(text) or [""]
-    if _BLOCK_OPENER.match(lines[0]):
-        head, rest = [label.rstrip(), ""], lines
+    body = _CONTROL.sub("", text).replace("\r\n", "\n").strip("\n").rstrip().split("\n")
+    if not "".join(body).strip():
+        return [label.rstrip()]
+    tokens = _PARSER.parse(text)
+    if tokens and tokens[0].type == "paragraph_open":
+        head, rest = [label + body[0].lstrip()], body[1:]
     else:
-        head, rest = [f"{label}{lines[0]}"], lines[1:]
-    return head + [f"{indent}{line}" if line else "" for line in rest]
+        # A bare list marker followed by a blank line would end its (empty) list item.
+        gap = [] if re.fullmatch(r"\d+[.)]|[-*+]", label.strip()) else [""]
+        head, rest = [label.rstrip(), *gap], body
+    return md_block("\n".join(head + [f"{indent}{line}" if line.strip() else ""
+                                      for line in rest]))
 
 
 def md_cell_text(text: str) -> str:
     """Author Markdown squeezed into one table cell: one line, pipes and HTML escaped."""
     flat = one_line(text)
-    flat = _outside_code(flat, lambda part: part.replace("<", "&lt;"))
+    flat = _outside_code(flat, _lt)
     return flat.replace("|", "\\|")
 
 

@@ -17,6 +17,7 @@ from dectree.render.escape import (
     md_inline,
     md_labelled,
     md_link,
+    md_quote,
     mermaid_comment,
     mermaid_text,
     one_line,
@@ -161,3 +162,55 @@ def test_shorten_cuts_at_a_word() -> None:
     assert shorten("one two three four", 12) == "one two…"
     assert shorten("short", 12) == "short"
     assert shorten("a\n  b\tc", 12) == "a b c"
+
+
+# --- properties over arbitrary text -------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# Printable text weighted towards the characters that mean something somewhere.
+SYNTAX = st.sampled_from(list("\"'`|[]{}()<>#&;*_~$\\!-+=.:%\n 1aZ"))
+TEXT = st.lists(st.one_of(SYNTAX, st.characters(codec="utf-8", categories=["L", "N", "P", "S"])),
+                max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_any_text_is_literal_in_a_list_item_and_a_table(text: str) -> None:
+    expected = one_line(text)
+    html = MD.render(f"- {md_inline(text)}\n")
+    assert _text_of(html) == expected
+    doc = f"| A | B |\n| --- | --- |\n| {md_cell(text)} | {md_code(text, in_table=True)} |\n"
+    cells = re.findall(r"<td>(.*?)</td>", MD.render(doc), re.S)
+    assert len(cells) == 2
+    assert _text_of(cells[0]) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_any_text_survives_mermaid_and_dot_escaping(text: str) -> None:
+    names = {"35": "#", "quot": '"', "96": "`", "124": "|", "lt": "<", "gt": ">", "amp": "&"}
+    escaped = mermaid_text(text)
+    assert not set('"`|<>\n') & set(escaped)
+    assert re.sub(r"#(\w+);", lambda m: names[m.group(1)], escaped) == one_line(text)
+    body = dot_string(text)[1:-1]
+    assert not re.search(r'(?<!\\)(\\\\)*"', body)
+    unescaped = re.sub(r"\\(.)", r"\1", body).replace("&amp;", "&")
+    assert unescaped == one_line(text)
+
+
+BLOCKY = st.lists(st.sampled_from(["```", "~~~", "````sh", "```a`b", "  ```", "~~~~ x", "# h", "## h", "---", "===", "<div>",
+                                   "<!--", "> q", "- i", "1. i", "    code", "", "text", "`a",
+                                   "<unit>", "| a | b |", "| --- | --- |"]),
+                  max_size=12).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(BLOCKY)
+def test_authors_markdown_cannot_escape_its_place(text: str) -> None:
+    doc = "\n".join(["## Before", "", *md_labelled("**Label:** ", text), "", "## After", ""])
+    html = MD.render(doc)
+    assert re.findall(r"<h[1-6]>(.*?)</h[1-6]>", html) == ["Before", "After"]
+    quoted = "\n".join(["## Before", "", *md_quote(text), "", "## After", ""])
+    assert re.findall(r"<h2>(.*?)</h2>", MD.render(quoted)) == ["Before", "After"]

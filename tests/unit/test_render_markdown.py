@@ -201,3 +201,49 @@ def test_literal_fields_render_once(field: str) -> None:
                          " | pipe `tick` # hash</h1>\n")
     else:
         assert text.count("\\## Not a heading of the runbook") == 1
+
+
+# --- any text in any field keeps the template's structure ---------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+LINE = st.text(alphabet=st.sampled_from(list("\"'`|[]{}()<>#&;*_~$\\!-+=.: aZ1")), min_size=1,
+               max_size=30).filter(str.strip)
+BLOCK = st.lists(st.sampled_from(["```", "~~~", "````sh", "```a`b", "  ```", "# h", "## h",
+                                  "---", "===", "<div>", "<!--", "> q", "- i", "1. i", "",
+                                  "    code", "text", "`a", "<unit>", "| a | b |",
+                                  "| --- | --- |", "<a id='x'>"]),
+                 min_size=1, max_size=8).map("\n".join).filter(str.strip)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(line=LINE, block=BLOCK)
+def test_hostile_fields_never_break_the_template(line: str, block: str) -> None:
+    data = Tree.model_validate(load_catalog([str(DISK)]).trees["disk"].tree).model_dump()
+    data["title"] = line
+    for key in ("purpose", "scope", "method"):
+        data[key] = block
+    data["escalation"]["L1"]["when"] = block
+    data["review"]["changelog"][0]["change"] = block
+    for node in data["nodes"].values():
+        node["title"] = line
+        for key in ("prompt", "detail", "root_cause", "verify", "rollback", "reason"):
+            if key in node and node[key] is not None:
+                node[key] = block
+        for choice in node.get("choices", []):
+            choice["label"] = line + choice["label"]
+        for check in node.get("checks", []):
+            check["look_for"] = block
+        for step in node.get("resolution", []):
+            step["do"] = block
+    text = render_markdown(Tree.model_validate(data))
+    html = MD.render(text)
+    assert re.findall(r"<h2>(.*?)</h2>", html) == [s.replace("&", "&amp;") for s in SECTIONS]
+    assert html.count("<h1>") == 1
+    h3 = re.findall(r"<h3>(.*?)</h3>", html)
+    assert sum(h.startswith("Step ") for h in h3) == 2
+    assert sum(re.match(r"T\d\. ", h) is not None for h in h3) == 2
+    for table in re.findall(r"<table>(.*?)</table>", html, re.S):
+        rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+        assert len({len(re.findall(r"<t[hd]>", row)) for row in rows}) == 1

@@ -48,10 +48,14 @@ def digraph(plan: Outline) -> list[str]:
         '  node [fontname=Helvetica, fontsize=11, style=filled];',
         "  edge [fontname=Helvetica, fontsize=10];",
     ]
+    lines.append('  "__start" [shape=circle, label="start", fontcolor=white, '
+                 'fillcolor="#202124", color="#202124", fontsize=9];')
     if tree.start in tree.nodes:
-        lines.append('  "__start" [shape=circle, label="start", fontcolor=white, '
-                     'fillcolor="#202124", color="#202124", fontsize=9];')
         lines.append(f'  "__start" -> {dot_string(tree.start)};')
+    else:
+        label = dot_string(f"⚠ missing start\n{tree.start}", multiline=True)
+        lines.append(f'  "__missing_start" [label={label}, shape=box, {STYLES["problem"]}];')
+        lines.append('  "__start" -> "__missing_start" [color="#d50000"];')
     for node_id in plan.order:
         node = tree.nodes[node_id]
         findings = plan.findings.get(node_id, [])

@@ -51,10 +51,14 @@ def flowchart(plan: Outline) -> list[str]:
         lines.append("  " + mermaid_comment(f"{p.level.value} {p.code} line {p.line}: {p.message}"))
     classes: dict[str, list[str]] = {name: [] for name in CLASS_DEFS}
 
+    lines.append('  s0(("start"))')
+    classes["start"].append("s0")
     if tree.start in ids:
-        lines.append('  s0(("start"))')
         lines.append(f"  s0 --> {ids[tree.start]}")
-        classes["start"].append("s0")
+    else:
+        lines.append(f'  m0["⚠ missing start: {mermaid_text(tree.start)}"]')
+        lines.append("  s0 --> m0")
+        classes["problem"].append("m0")
     for node_id in plan.order:
         node = tree.nodes[node_id]
         label = _label(node, plan.findings.get(node_id, []))

@@ -129,3 +129,14 @@ def test_render_dispatch_and_file_names() -> None:
     assert output_name("disk", "markdown") == "disk-troubleshooting.md"
     assert output_name("disk", "mermaid") == "disk.mmd"
     assert output_name("disk", "dot") == "disk.dot"
+
+
+def test_missing_start_is_drawn_as_a_problem() -> None:
+    catalog, problems = _load(FIXTURES / "nostart.yaml")
+    loaded = catalog.trees["nostart"]
+    text = render_mermaid(loaded, problems)
+    assert '  m0["⚠ missing start: nothing"]' in text
+    assert "  s0 --> m0" in text
+    assert _classes(text)["problem"] == {"m0"}
+    dot = render_dot(loaded, problems)
+    assert '"__start" -> "__missing_start" [color="#d50000"];' in dot

@@ -29,6 +29,7 @@ SOURCES = [
     ROOT / "tests/fixtures/valid/disk.yaml",
     CHECKS / "fixtures/hostile.yaml",
     CHECKS / "fixtures/broken.yaml",
+    CHECKS / "fixtures/nostart.yaml",
     CHECKS / "fixtures/links",
 ]
 

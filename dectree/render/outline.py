@@ -3,15 +3,16 @@
 Walk order is breadth-first from the start, following each node's references
 in order (a question's choices first to last). Nodes the walk never meets come
 after, in file order. Findings (unreachable nodes, dead ends, loops with no
-way out, references to nothing) come from the validator's problems when the
-tree was loaded from a file, and otherwise from the tree itself.
+way out, references to nothing) come from the validator's problems when a
+`LoadedTree` and its problems are given (the validator sees links between
+trees), and otherwise from the tree alone.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dectree.catalog import LoadedTree
 from dectree.graph import references
@@ -112,7 +113,7 @@ def outline(source: LoadedTree | Tree, problems: Sequence[Problem] | None = None
     if loaded is not None and problems is not None:
         own = [p for p in own if p.path == loaded.path]
         findings, missing = _from_problems(loaded, own)
-        edges = [_mark(e) if (e.source, e.ref) in missing else e for e in edges]
+        edges = [replace(e, missing=True) if (e.source, e.ref) in missing else e for e in edges]
     else:
         findings = _from_structure(tree, edges, reachable)
     listed = [p for p in own if p.code not in TIME_DEPENDENT and p.level is not Severity.info]
@@ -138,11 +139,6 @@ def _edges(tree: Tree, node_id: str, node: AnyNode) -> list[Edge]:
         ref = target_node if local else ref
         out.append(Edge(node_id, ref, label, kind, target_tree, target_node, missing))
     return out
-
-
-def _mark(edge: Edge) -> Edge:
-    return Edge(edge.source, edge.ref, edge.label, edge.kind, edge.target_tree,
-                edge.target_node, True)
 
 
 def _walk(tree: Tree) -> tuple[list[str], set[str]]:

@@ -129,6 +129,9 @@ class TreeGraph:
 
     def longest_path(self, start: str, within: set[str]) -> int:
         """Steps on the longest path from `start` without repeating a loop (loops count once)."""
+        length = self._longest_acyclic(start, within)
+        if length is not None:
+            return length
         sub = self.graph.subgraph(within)
         dag = nx.condensation(sub)
         mapping = dag.graph["mapping"]
@@ -137,3 +140,29 @@ class TreeGraph:
         for c in reversed(list(nx.topological_sort(dag))):
             best[c] = weight[c] + max((best[s] for s in dag.succ[c]), default=0)
         return best[mapping[start]] if start in mapping else 0
+
+    def _longest_acyclic(self, start: str, within: set[str]) -> int | None:
+        """The longest path by depth-first search, or None at the first loop met.
+
+        Most trees have no loop; this avoids building a condensation per tree.
+        """
+        if start not in within:
+            return 0
+        succ = self.graph.succ
+        best: dict[str, int] = {}
+        on_path: set[str] = {start}
+        stack: list[tuple[str, list[str]]] = [(start, [n for n in succ[start] if n in within])]
+        while stack:
+            node, todo = stack[-1]
+            if todo:
+                nxt = todo.pop()
+                if nxt in on_path:
+                    return None
+                if nxt not in best:
+                    on_path.add(nxt)
+                    stack.append((nxt, [n for n in succ[nxt] if n in within]))
+                continue
+            stack.pop()
+            on_path.discard(node)
+            best[node] = 1 + max((best[n] for n in succ[node] if n in within), default=0)
+        return best[start]

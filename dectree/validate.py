@@ -116,7 +116,7 @@ def _structure(catalog: Catalog, graph: TreeGraph, max_path: int) -> Iterator[Pr
                 )
         start = gid(tree_id, tree.start)
         if start in graph.graph:
-            own = {n for n in reachable if n.startswith(f"{tree_id}:")}
+            own = {n for n in (gid(tree_id, k) for k in tree.nodes) if n in reachable}
             length = graph.longest_path(start, own)
             if length > max_path:
                 yield _at(

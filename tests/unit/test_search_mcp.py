@@ -1,0 +1,139 @@
+"""Search over the shipped trees: pasted MCP client and server errors land on the right node.
+
+Each line is what an engineer would paste from a client log (Claude Desktop
+mcp*.log, the Claude Code debug file, an SDK exception) or a server or proxy
+response, with its timestamps and wrappers. Where one line fits several
+causes the expected node is the question that tells them apart.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dectree.catalog import load_catalog
+from dectree.search import SearchIndex
+
+CASES: list[tuple[str, str]] = [
+    # configuration and stdio
+    ("  ⎿  github: npx -y @modelcontextprotocol/server-github - ✗ Failed to connect", "start"),
+    (
+        "[error] Could not load app settings: There was an error reading or parsing "
+        "claude_desktop_config.json: Unexpected token } in JSON at position 213",
+        "conc-config-not-loaded",
+    ),
+    (
+        '2026-11-26T03:12:44.512Z [github] [error] spawn npx ENOENT {"context":"connection",'
+        '"stack":"Error: spawn npx ENOENT\\n    at ChildProcess._handle.onexit '
+        '(node:internal/child_process:286:19)"}',
+        "conc-path-enoent",
+    ),
+    ("env: node: No such file or directory", "conc-path-enoent"),
+    (
+        "2026-11-26T03:12:45.001Z [filesystem] [info] Server transport closed unexpectedly, "
+        "this is likely due to the process exiting early. If you are developing this MCP "
+        "server you can add output to stderr (i.e. `console.error('...')` in JavaScript, "
+        "`print('...', file=sys.stderr)` in python) and it will appear in this log.",
+        "stdio-spawn",
+    ),
+    # -32000 Connection closed happens on every transport: start asks which one
+    (
+        '2026-11-26T03:12:46.000Z [DEBUG] MCP server "mysql": Connection failed after 6544ms: '
+        "MCP error -32000: Connection closed",
+        "start",
+    ),
+    (
+        "2026-11-26T03:12:45.100Z [weather] [error] Unexpected token '>', \"> tsc && node\"... "
+        'is not valid JSON {"context":"connection"}',
+        "conc-stdout-pollution",
+    ),
+    (
+        "2026-11-26T03:12:45.100Z [weather] [error] Unexpected non-whitespace character after "
+        'JSON at position 4 {"context":"connection"}',
+        "conc-stdout-pollution",
+    ),
+    ("Error: Cannot find module '/Users/alex/mcp-server/dist/index.js'", "conc-stdio-runtime"),
+    # timeouts
+    (
+        '2026-11-26T03:13:16.861Z [DEBUG] MCP server "serena": Connection timeout triggered '
+        "after 30016ms (limit: 30000ms)",
+        "conc-startup-timeout",
+    ),
+    (
+        "2026-11-26T03:15:02.113Z [ERROR] MCP server \"reports\" Tool 'export_data' failed: "
+        "MCP error -32001: Request timed out",
+        "client-timeout",
+    ),
+    # Streamable HTTP
+    (
+        "Error POSTing to endpoint (HTTP 502): <html><head><title>502 Bad Gateway</title>"
+        "</head></html>",
+        "http-server-up",
+    ),
+    (
+        "Streamable HTTP error: Error POSTing to endpoint (HTTP 406): "
+        '{"jsonrpc":"2.0","error":{"code":-32000,"message":"Not Acceptable: Client must '
+        'accept both application/json and text/event-stream"},"id":null}',
+        "conc-accept-header",
+    ),
+    ("Streamable HTTP error: Error POSTing to endpoint: Invalid Host header", "conc-origin-host"),
+    (
+        '{"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: No valid session ID '
+        'provided"},"id":null}',
+        "http-400",
+    ),
+    (
+        '{"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: Mcp-Session-Id '
+        'header is required"},"id":null}',
+        "session-check",
+    ),
+    (
+        '{"jsonrpc":"2.0","error":{"code":-32001,"message":"Session not found"},"id":null}',
+        "session-replicas",
+    ),
+    (
+        '{"jsonrpc":"2.0","id":7,"error":{"code":-32020,"message":"Header mismatch: Mcp-Name '
+        'does not match params.name"}}',
+        "bypass-proxy",
+    ),
+    (
+        '{"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: Unsupported protocol '
+        "version: 2026-07-28 (supported versions: 2025-11-25, 2025-06-18, 2025-03-26, "
+        '2024-11-05, 2024-10-07)"},"id":null}',
+        "conc-era-mismatch",
+    ),
+    ("Error: Server's protocol version is not supported: 2026-07-28", "conc-era-mismatch"),
+    (
+        "2026/11/26 03:12:44 [error] 31#31: *4177 upstream timed out (110: Connection timed "
+        "out) while reading upstream, client: 10.0.0.7, server: mcp.example.com, request: "
+        '"POST /mcp HTTP/1.1", upstream: "http://10.1.2.3:8080/mcp"',
+        "conc-proxy-timeout",
+    ),
+    # HTTP+SSE
+    ("Error: SSE error: Non-200 status code (404)", "conc-wrong-endpoint"),
+    # OAuth
+    (
+        "SDK auth failed: Incompatible auth server: does not support dynamic client registration",
+        "conc-dcr-missing",
+    ),
+    ("Error: Couldn't register with the sign-in service", "oauth-discovery"),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> SearchIndex:
+    catalog = load_catalog(["trees"])
+    return SearchIndex({tree_id: loaded.tree for tree_id, loaded in catalog.trees.items()})
+
+
+@pytest.mark.parametrize(("line", "node"), CASES, ids=[node for _, node in CASES])
+def test_pasted_error_lands_on_node(index: SearchIndex, line: str, node: str) -> None:
+    hits = index.search(line)
+    top = [(hit.ref, hit.score, hit.text) for hit in hits[:3]]
+    assert hits, f"no hit for {line!r}"
+    assert hits[0].ref == f"mcp:{node}", top
+
+
+def test_cases_name_existing_nodes() -> None:
+    tree = load_catalog(["trees"]).trees["mcp"].tree
+    assert {node for _, node in CASES} <= set(tree.nodes)
+    assert len(CASES) >= 8

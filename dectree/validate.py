@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from dectree.catalog import Catalog, LoadedTree
-from dectree.graph import TreeGraph, gid
 from dectree.model import (
     Conclusion,
     Escalation,
@@ -25,6 +25,9 @@ from dectree.model import (
 from dectree.problems import Problem, problem
 from dectree.walk import LABEL_FIXED, LABEL_NOT_FIXED
 
+if TYPE_CHECKING:
+    from dectree.graph import TreeGraph
+
 DEFAULT_MAX_PATH = 20
 
 
@@ -33,6 +36,10 @@ def validate_catalog(
 ) -> list[Problem]:
     """Every problem in the catalog: load problems first, then all checks, sorted."""
     today = today or dt.date.today()
+    # networkx is imported here, not at the top: `dectree validate` served from
+    # its cache, and every other command, start without it.
+    from dectree.graph import TreeGraph
+
     graph = TreeGraph.build(catalog)
     found = list(catalog.problems)
     found.extend(_references(catalog, graph))
@@ -85,6 +92,8 @@ def _references(catalog: Catalog, graph: TreeGraph) -> Iterator[Problem]:
 
 
 def _structure(catalog: Catalog, graph: TreeGraph, max_path: int) -> Iterator[Problem]:
+    from dectree.graph import gid
+
     reachable = graph.reachable()
     finishing = graph.can_finish()
     owner = {

@@ -13,12 +13,12 @@ rename, and refuses to replace an existing file unless told to.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import tempfile
 from pathlib import Path
 
 from dectree.events import SessionOutcome
+from dectree.plain import format_duration, format_time
 from dectree.render.escape import md_code, md_code_block, md_inline, one_line
 from dectree.transcript import Transcript, TranscriptCommand, TranscriptStep
 
@@ -32,23 +32,6 @@ OUTCOME_TEXT = {
 
 class ExportExists(Exception):
     """The output file exists and `force` was not given."""
-
-
-def format_duration(seconds: float) -> str:
-    """`45 s`, `3 min 05 s`, `2 h 07 min`."""
-    total = max(int(seconds), 0)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours} h {minutes:02} min"
-    if minutes:
-        return f"{minutes} min {secs:02} s"
-    return f"{secs} s"
-
-
-def format_time(moment: dt.datetime) -> str:
-    """`2026-03-01 12:00:05 UTC`."""
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def md_text_cell(text: str | None) -> str:

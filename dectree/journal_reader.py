@@ -1,19 +1,14 @@
-"""Reading session journals: a fast raw pass, and a checked one with models.
+"""Reading a session journal checked line by line against the models, for resume and export.
 
-`read_lines` splits a journal into parsed JSON objects with plain `json.loads`
-(what `dectree stats` uses over thousands of journals). `read_journal` checks
-every line against the models (`dectree.records`, `dectree.events`) and
-applies `resumed` records, for resume and export.
-
-A last line without its newline that does not parse is a write torn by a
-crash: it is dropped and reported (`torn_line`), never an error. Any other bad
-line makes the journal corrupt: `JournalError`, shown as `path:line: message`.
+`read_journal` splits the file (`dectree.journal_lines.read_lines`, which
+tolerates a torn last line), checks every line against the models
+(`dectree.records`, `dectree.events`) and applies `resumed` records. A corrupt
+journal raises `JournalError` (`path:line: message`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from dectree.events import Event, Finished, SessionOutcome, event_from_dict
+from dectree.journal_lines import JournalError, RawJournal, read_lines
 from dectree.records import (
     JOURNAL_FORMAT,
     JournalHeader,
@@ -30,58 +26,7 @@ from dectree.records import (
 )
 
 RECORD_TYPES = ("header", "tree", "node", "resumed")
-
-
-class JournalError(Exception):
-    """A journal that cannot be read: where, and why."""
-
-    def __init__(self, path: Path, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: {message}")
-        self.path, self.line, self.message = path, line, message
-
-
-@dataclass
-class RawJournal:
-    """A journal's lines as parsed JSON objects, each with its 1-based line number."""
-
-    path: Path
-    lines: list[tuple[int, dict[str, Any]]]
-    torn_line: int | None = None
-    clean_size: int = 0
-    ends_with_newline: bool = True
-
-
-def read_lines(path: Path) -> RawJournal:
-    """Parse every line with `json.loads`; tolerate a torn last line."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise JournalError(path, 0, exc.strerror or str(exc)) from None
-    chunks = data.split(b"\n")
-    tail = chunks.pop()  # b"" when the file ends with a newline
-    raw = RawJournal(path, [], clean_size=len(data), ends_with_newline=not tail)
-    if tail:
-        chunks.append(tail)
-    offset = 0
-    for number, chunk in enumerate(chunks, start=1):
-        last = number == len(chunks)
-        try:
-            obj = json.loads(chunk)
-        except ValueError as exc:
-            if last and tail:
-                raw.torn_line, raw.clean_size, raw.ends_with_newline = number, offset, True
-                break
-            if not chunk.strip():
-                raise JournalError(path, number, "empty line") from None
-            raise JournalError(path, number, f"not JSON: {exc}") from None
-        if not isinstance(obj, dict):
-            raise JournalError(path, number, "not a JSON object")
-        raw.lines.append((number, obj))
-        offset += len(chunk) + 1
-    if not raw.lines:
-        what = "incomplete header (interrupted as it started)" if raw.torn_line else "empty"
-        raise JournalError(path, 1, f"{what}: no session recorded")
-    return raw
+__all__ = ["Journal", "JournalError", "RawJournal", "read_journal", "read_lines"]
 
 
 @dataclass

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dectree.journal_reader import JournalError, read_lines
+from dectree.journal_lines import JournalError, read_lines
 
 OUTCOMES = ("resolved", "workaround", "escalated", "abandoned")
 CONCLUDED = ("resolved", "workaround", "escalated")
@@ -106,6 +106,9 @@ def summarize(path: Path) -> SessionSummary:
         for line_number, event in events:
             number = line_number  # the line named if this event is malformed
             _apply(summary, event)
+        if events:
+            number, last = events[-1]
+            summary.last_at = parse_time(last["at"])
         summary.last_at = max(summary.last_at, resumed_at)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
         message = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
@@ -116,7 +119,8 @@ def summarize(path: Path) -> SessionSummary:
 def _apply(summary: SessionSummary, event: dict[str, Any]) -> None:
     """Advance the summary's notion of where the walk stands by one event."""
     kind = event["type"]
-    summary.last_at = parse_time(event["at"])
+    if not isinstance(event["at"], str):
+        raise ValueError(f"not a timestamp: {event['at']!r}")
     path = summary.trail
     if kind == "started":
         path[:] = [f"{event['tree_id']}:{event['node_id']}"]
@@ -127,7 +131,7 @@ def _apply(summary: SessionSummary, event: dict[str, Any]) -> None:
         summary.backs.append(f"{event['tree_id']}:{event['node_id']}")
     elif kind == "finished":
         summary.outcome = event["outcome"]
-        summary.ended_at = summary.last_at
+        summary.ended_at = parse_time(event["at"])
         summary.end_ref = f"{event['tree_id']}:{event['node_id']}"
         return
     if path:

@@ -89,8 +89,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _show(resumed: Resumed) -> None:
     """Print the rebuilt path, notes and variables, and where the walk stands."""
-    from dectree.export import format_duration
-    from dectree.render.escape import one_line
+    from dectree.plain import format_duration
+    from dectree.plain import terminal_line as one_line
     from dectree.session import SessionState
 
     session, header = resumed.session, resumed.journal.header

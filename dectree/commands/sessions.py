@@ -22,7 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dectree.export import format_duration
+    from dectree.plain import format_duration
     from dectree.stats import collect
 
     directory = sessions_dir(args.sessions_dir)
@@ -73,7 +73,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _clip(text: str, limit: int) -> str:
-    from dectree.render.escape import one_line
+    from dectree.plain import terminal_line
 
-    text = one_line(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return terminal_line(text, limit)

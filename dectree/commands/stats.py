@@ -85,16 +85,16 @@ def _pct(value: float | None) -> str:
 
 
 def _time(seconds: float | None) -> str:
-    from dectree.export import format_duration
+    from dectree.plain import format_duration
 
     return "-" if seconds is None else format_duration(seconds)
 
 
 def _label(row: dict[str, Any]) -> str:
-    from dectree.render.escape import shorten
+    from dectree.plain import terminal_line
 
     title = row.get("title")
-    return f"{row['node']}  {shorten(title, 50)}" if title else str(row["node"])
+    return f"{row['node']}  {terminal_line(title, 50)}" if title else str(row["node"])
 
 
 def _table(rows: list[list[str]], right: set[int]) -> list[str]:

@@ -85,20 +85,33 @@ class DectreeApp(App[int]):
 
         self.push_screen(HomeScreen())
         if isinstance(self._source, Catalog):
-            self._loaded(self._source, SearchIndex(tree_map(self._source)))
+            self._loaded(self._source)
         else:
             self._load_catalog(self._source)
 
     @work(thread=True, exclusive=True, group="load")
     def _load_catalog(self, load: Callable[[], Catalog]) -> None:
         catalog = load()
-        index = SearchIndex(tree_map(catalog))
-        self.call_from_thread(self._loaded, catalog, index)
+        self.call_from_thread(self._loaded, catalog)
 
-    def _loaded(self, catalog: Catalog, index: SearchIndex) -> None:
+    @work(thread=True, exclusive=True, group="index")
+    def _build_index(self, catalog: Catalog) -> None:
+        index = SearchIndex(tree_map(catalog))
+        self.call_from_thread(self._indexed, index)
+
+    def _indexed(self, index: SearchIndex) -> None:
         from dectree.app.screens.home import HomeScreen
 
-        self.catalog, self.index = catalog, index
+        self.index = index
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen) and screen.composed:
+                screen.index_ready()
+
+    def _loaded(self, catalog: Catalog) -> None:
+        from dectree.app.screens.home import HomeScreen
+
+        self.catalog = catalog
+        self._build_index(catalog)  # search waits for it; the trees show at once
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen) and screen.composed:
                 screen.show_catalog(catalog)

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from textual.app import App
+from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Markdown, OptionList, Static
 
 from dectree.app.screens.walk import WalkScreen
+
+
+async def ready(pilot: Pilot[object]) -> None:
+    """Wait for the app's workers (trees, search index) and for the screen to settle."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 def walk(app: App[object]) -> WalkScreen:

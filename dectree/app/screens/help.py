@@ -10,7 +10,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
@@ -24,7 +24,7 @@ KEY_NAMES = {
 
 # Longer explanations, by action; the binding's description is the fallback.
 EXPLAIN = {
-    "number(1)": "answer with the choice of that number (1 to 9)",
+    "number(1)": "answer with the choice of that number, 1 to 9",
     "back": "undo the last answer and go back one step",
     "note": "write a note on the current step (or on the step highlighted in the path)",
     "variables": "set the variables filled into commands, e.g. {host}",
@@ -32,7 +32,8 @@ EXPLAIN = {
     "search": "search every tree for an error message or symptom",
     "copy": "copy a command to the clipboard (c, then its number if there are several)",
     "path": "move to the path panel; Enter on an earlier step reopens it",
-    "export": "export the walk: not available yet, it arrives with the records feature",
+    "export": "export the walk as Markdown: copied to the clipboard, and written to a file "
+    "when the walk is recorded",
     "cancel": "cancel copying, or return to the choices",
     "app.request_quit": "quit (asks first while a walk is in progress)",
     "help": "this help",
@@ -62,18 +63,24 @@ def binding_rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
             continue
         if binding.action.startswith("number(") and binding.action != "number(1)":
             continue
-        keys, text = rows.get(binding.action, ([], EXPLAIN.get(binding.action, binding.description)))
+        explain = EXPLAIN.get(binding.action)
+        text = f"{binding.description}: {explain}" if explain else binding.description
+        keys, text = rows.get(binding.action, ([], text))
         keys.append(key_text(binding))
         rows[binding.action] = (keys, text)
     return [(" ".join(keys), text) for keys, text in rows.values()]
 
 
-def table(rows: list[tuple[str, str]]) -> Content:
-    """Rows as `key   explanation` lines (our own text only)."""
-    width = max((len(k) for k, _ in rows), default=0) + 2
-    return Content("\n").join(
-        Content.assemble((keys.ljust(width), "bold $text-secondary"), text) for keys, text in rows
-    )
+def table(rows: list[tuple[str, str]]) -> list[Horizontal]:
+    """Rows of two columns, keys and explanation, so long lines wrap in their column."""
+    return [
+        Horizontal(
+            Static(Content.styled(keys, "bold $text-secondary"), classes="help-key"),
+            Static(Content(text), classes="help-text"),
+            classes="help-row",
+        )
+        for keys, text in rows
+    ]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -94,9 +101,9 @@ class HelpScreen(ModalScreen[None]):
                 own = binding_rows(self.below_bindings)
                 if own:
                     yield Static(Content.styled("On this screen", "bold $text-primary"), classes="section")
-                    yield Static(table(own), classes="help-table")
+                    yield from table(own)
                 yield Static(Content.styled("Everywhere", "bold $text-primary"), classes="section")
-                yield Static(table(binding_rows(list(DectreeApp.BINDINGS)) + GENERAL), classes="help-table")
+                yield from table(binding_rows(list(DectreeApp.BINDINGS)) + GENERAL)
                 yield Static(Content.styled("Walking a tree", "bold $text-primary"), classes="section")
                 yield Static(
                     Content(

@@ -105,11 +105,15 @@ class HomeScreen(Screen[None]):
         """Trees when the query is empty, else the best hits across all trees."""
         app = self.dectree
         results = self.query_one(ResultList)
-        if app.catalog is None or app.index is None:
+        if app.catalog is None:
             return
         trees = tree_map(app.catalog)
         text = query.strip()
-        if not text:
+        if text and app.index is None:
+            results.show_hits([], trees, text)
+            self._title("Indexing the trees for search…")
+            return
+        if not text or app.index is None:
             results.show_trees(trees, app.today_date)
             if trees:
                 self._title(f"Trees ({len(trees)})")
@@ -122,6 +126,11 @@ class HomeScreen(Screen[None]):
             self._title(f"Matching steps ({len(hits)}): Enter starts there")
         else:
             self._title("No matching steps: try part of the error message, or fewer words")
+
+    def index_ready(self) -> None:
+        """The search index exists now: run the search typed so far, if any."""
+        if self.query_one(SearchBox).value.strip():
+            self.update_results(self.query_one(SearchBox).value)
 
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:

@@ -54,7 +54,7 @@ class WalkScreen(Screen[None]):
         Binding("slash", "search", "Search", key_display="/"),
         Binding("c", "copy", "Copy"),
         Binding("p", "path", "Path", show=False, tooltip="move to the path panel"),
-        Binding("e", "export", "Export", show=False, tooltip="not available yet"),
+        Binding("e", "export", "Export", show=False, tooltip="the walk as Markdown"),
         Binding("escape", "cancel", "Cancel", show=False),
         Binding("q", "app.request_quit", "Quit"),
     ]

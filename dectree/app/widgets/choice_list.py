@@ -21,7 +21,7 @@ from dectree.app.safe import one_line, plain
 def option_prompt(number: int, option: Option) -> Content:
     """`1  label  (hint)`: the number key, the label as written, our hint muted."""
     key = f"{number}" if number <= 9 else " "
-    parts: list[str | Content | tuple[str, str]] = [(f"{key}  ", "bold $text-secondary")]
+    parts: list[str | Content | tuple[str, str]] = [(f"{key}  ", "bold")]
     parts.append(plain(one_line(option.label)))
     if option.hint:
         parts += ["  ", plain(f"({one_line(option.hint)})", "italic $text-muted")]

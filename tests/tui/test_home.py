@@ -1,0 +1,153 @@
+"""Pilot tests: the home screen, search, and starting a walk from it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.widgets import Input
+
+from dectree.app.app import DectreeApp, build_app
+from dectree.app.screens.home import HomeScreen
+from dectree.app.widgets.results import ResultList
+from dectree.catalog import Catalog
+from dectree.events import SessionStarted
+from tests.tui.conftest import TODAY, Recorder, frozen_clock
+from tests.tui.helpers import ready, walk, widget_text
+
+MakeApp = Callable[..., DectreeApp]
+
+
+async def test_home_lists_the_trees(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        text = widget_text(app.screen.query_one(ResultList))
+        assert "Service unreachable  7 steps" in text
+        assert "Find why a service does not answer" in text
+        assert "Database connections  2 steps   review overdue" in text
+        assert "Service unreachable  7 steps  " not in text  # no badge when not due
+
+
+async def test_search_lists_matching_steps_across_trees(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press(*"too many clients")
+        await pilot.pause()
+        results = app.screen.query_one(ResultList)
+        assert results.targets[0] == ("db", "start")
+        assert "FATAL: sorry, too many clients already" in widget_text(results)
+
+
+async def test_enter_starts_the_walk_at_the_best_hit(make_app: MakeApp, recorder: Recorder) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        app.screen.query_one(Input).value = "psql: FATAL:  sorry, too many clients already"
+        await pilot.press("enter")
+        await pilot.pause()
+        session = walk(app).session
+        assert session.current.ref == "db:start"
+        started = recorder.events[0]
+        assert isinstance(started, SessionStarted)
+        assert started.from_search
+        assert started.query == "psql: FATAL:  sorry, too many clients already"
+
+
+async def test_down_then_enter_starts_at_another_hit(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press(*"restart", "down")
+        results = app.screen.query_one(ResultList)
+        assert app.focused is results
+        assert len(results.targets) >= 2
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        tree_id, node_id = results.targets[1]
+        assert walk(app).session.current.ref == f"{tree_id}:{node_id}"
+
+
+async def test_enter_on_a_tree_starts_at_its_start(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("down")  # to the list: trees sorted by title
+        targets = app.screen.query_one(ResultList).targets
+        await pilot.press("enter")
+        await pilot.pause()
+        assert walk(app).session.current.tree_id == targets[0][0]
+        assert walk(app).session.current.node_id == "start"
+
+
+async def test_no_match_says_so(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press(*"zzzz qqqq")
+        await pilot.pause()
+        assert "No matching steps" in widget_text(app.screen.query_one("#list-title"))
+        await pilot.press("enter")  # nothing to start
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_escape_clears_the_search(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"dns", "escape")
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == ""
+        assert app.screen.query_one(ResultList).targets[0][1] is None  # trees again
+
+
+async def test_trees_load_in_a_worker(catalog: Catalog) -> None:
+    calls: list[int] = []
+
+    def load() -> Catalog:
+        calls.append(1)
+        return catalog
+
+    app = build_app(load, clock=frozen_clock, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert calls == [1]
+        assert app.catalog is catalog
+        assert len(app.screen.query_one(ResultList).targets) == 3
+
+
+async def test_walk_opened_directly_has_home_below(make_app: MakeApp) -> None:
+    app = make_app(tree="net", incident="INC-7")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "INC-7" in widget_text(app.screen.query_one("#header-meta"))
+        assert isinstance(app.screen_stack[-2], HomeScreen)
+
+
+async def test_search_typed_before_the_index_is_ready_runs_when_it_is(
+    make_app: MakeApp,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.index = None
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        home.query_one(Input).value = "too many clients"
+        await pilot.pause()
+        assert "Indexing" in widget_text(home.query_one("#list-title"))
+        await app.workers.wait_for_complete()
+        app._build_index(app.catalog)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert home.query_one(ResultList).targets[0] == ("db", "start")
+
+
+async def test_unknown_tree_is_a_notice_not_a_crash(make_app: MakeApp) -> None:
+    app = make_app(tree="nope")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert any("no tree" in n.message for n in app._notifications)

@@ -1,0 +1,157 @@
+"""The app side of session records: a resumed walk, its notice, journaling on, the export key."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from dectree.app.app import DectreeApp, build_app
+from dectree.app.widgets.header import WalkHeader
+from dectree.app.widgets.path_panel import PathPanel
+from dectree.catalog import Catalog, load_catalog
+from dectree.journal import Recorder
+from dectree.journal_reader import read_journal
+from dectree.paths import journal_files
+from dectree.resume import prepare_resume
+from dectree.session import Session
+from tests.tui.conftest import NOW, TODAY, frozen_clock
+from tests.tui.helpers import ready, screen_text, walk
+
+TREES = Path(__file__).resolve().parents[1] / "unit" / "fixtures" / "records"
+STARTED = NOW - dt.timedelta(minutes=12)
+
+
+@pytest.fixture(scope="module")
+def records() -> Catalog:
+    catalog = load_catalog([str(TREES)])
+    assert not catalog.problems
+    return catalog
+
+
+def interrupted(directory: Path, catalog: Catalog) -> Path:
+    """A journal left by a walk that died at its fourth step, with a note on the second."""
+    moments = iter(STARTED + dt.timedelta(minutes=m) for m in range(100))
+    session = Session(catalog, clock=lambda: next(moments), session_id="feed" * 8)
+    Recorder(directory, engineer="alice", host="ops-box", incident="INC-42")(session)
+    session.start("net")
+    session.set_variable("host", "web-01")
+    session.choose("No")
+    session.note("NIC was [b]down[/b]")
+    session.proceed()
+    session.choose(0)
+    recording = journal_files(directory)
+    assert len(recording) == 1
+    return recording[0]
+
+
+def resumed_app(directory: Path, catalog: Catalog) -> tuple[DectreeApp, Recorder, Path]:
+    path = interrupted(directory, catalog)
+    journal = read_journal(path)
+    resumed = prepare_resume(journal, catalog, clock=frozen_clock)
+    recorder = Recorder(directory, engineer="bob", host="ops-box", clock=frozen_clock)
+    recorder.resume(resumed.session, journal)
+    app = build_app(
+        catalog,
+        incident=journal.header.incident,
+        attach=[recorder],
+        resume=resumed.session,
+        notice="The tree 'net' changed since this session [red]",
+        clock=frozen_clock,
+        today=TODAY,
+    )
+    return app, recorder, path
+
+
+async def test_a_resumed_walk_opens_where_it_stood(tmp_path: Path, records: Catalog) -> None:
+    app, _, _ = resumed_app(tmp_path, records)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        screen = walk(pilot.app)
+        assert screen.session.current.node_id == "port-open"
+        assert [s.answer for s in screen.session.path] == ["No", "Done", "Yes | it answers", None]
+        text = screen_text(pilot.app)
+        assert "Does the service port accept connections?" in text
+        panel = "\n".join(str(o.prompt) for o in screen.query_one(PathPanel).options)
+        assert "✎ NIC was [b]down[/b]" in panel  # the note, shown as typed (no markup)
+        assert "INC-42" in text
+        # The clock counts from the session's real start, 12 minutes ago.
+        assert screen.query_one(WalkHeader).elapsed() == dt.timedelta(minutes=12)
+        notices = [n.message for n in pilot.app._notifications]
+        assert notices == ["The tree 'net' changed since this session [red]"]
+
+
+async def test_answers_after_resume_go_to_the_same_journal(
+    tmp_path: Path, records: Catalog
+) -> None:
+    app, _, path = resumed_app(tmp_path, records)
+    before = len(read_journal(path).events)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("2")  # Closed
+        await pilot.pause()
+        assert walk(pilot.app).session.current.node_id == "firewall"
+        after = read_journal(path)
+        assert [e.type for e in after.events[before:]] == ["answered"]
+        assert after.resumes[0].engineer == "bob"
+    assert journal_files(tmp_path) == [path]
+
+
+async def test_export_key_writes_markdown_and_copies_it(
+    tmp_path: Path, records: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "cwd"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    app, _, _ = resumed_app(tmp_path / "sessions", records)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        written = sorted(out.iterdir())
+        assert [p.name for p in written] == [f"dectree-{STARTED:%Y%m%d-%H%M}-feedfeed.md"]
+        markdown = written[0].read_text()
+        assert markdown.startswith("# Troubleshooting record: Service \\| unreachable (INC-42)")
+        assert "| 2 | *Action:* Restart the host's network service. | Done |" in markdown
+        assert "NIC was \\[b\\]down\\[/b\\]" in markdown
+        assert pilot.app.clipboard == markdown
+        messages = [n.message for n in pilot.app._notifications]
+        assert messages[-1] == f"Exported to {written[0]} (Markdown, also copied to the clipboard)"
+        await pilot.press("e")  # exporting again refreshes the same file
+        await pilot.pause()
+        assert sorted(out.iterdir()) == written
+
+
+async def test_new_walks_from_the_app_are_journaled(tmp_path: Path, records: Catalog) -> None:
+    recorder = Recorder(tmp_path, engineer="carol", host="h", incident="INC-1")
+    app = build_app(
+        records, tree="db", attach=[recorder], clock=frozen_clock, today=TODAY, incident="INC-1"
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("1")
+        await pilot.pause()
+        [path] = journal_files(tmp_path)
+        journal = read_journal(path)
+        assert journal.header.engineer == "carol" and journal.header.incident == "INC-1"
+        assert [e.type for e in journal.events] == ["started", "answered"]
+
+
+async def test_a_journal_that_cannot_be_written_is_said_in_the_app(
+    tmp_path: Path, records: Catalog
+) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    recorder = Recorder(blocked / "sessions", engineer="x", host="h")
+    app = build_app(records, tree="db", attach=[recorder], clock=frozen_clock, today=TODAY)
+    from dectree.commands.recording import report_errors_in
+
+    report_errors_in(recorder, app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        messages = [n.message for n in pilot.app._notifications]
+        assert len(messages) == 1 and "this walk is no longer recorded" in messages[0]
+        await pilot.press("1")  # the walk goes on
+        await pilot.pause()
+        assert walk(pilot.app).session.step_index == 1

@@ -169,6 +169,23 @@ def test_sigkill_mid_walk_then_resume_has_every_step_and_note(tmp_path: Path) ->
     assert "     variable host = web-01" in lines
     assert lines[-1] == "stands at step 4 (net:port-open), walking"
 
+    # The real app reopens at the same step, with the note, and goes on recording.
+    argv = [sys.executable, "-m", "dectree", "resume", "--last", "--sessions-dir", str(sessions),
+            "-t", str(TREES), "--engineer", "erin"]  # fmt: skip
+    term = Terminal(argv, env, (30, 100))
+    try:
+        wait_for(lambda: "Does the service port accept connections?" in term.text(), "the step")
+        wait_for(lambda: "NIC was down | eth0" in term.text(), "the note in the path panel")
+        wait_for(lambda: "Choose 1-2" in term.text(), "the choices")
+        term.send("2")  # Closed
+        wait_for(lambda: len(read_journal(path).events) == 7, "the new answer")
+    finally:
+        term.close()
+    carried_on = read_journal(path)
+    assert carried_on.events[:6] == journal.events
+    assert [r.engineer for r in carried_on.resumes] == ["erin"]
+    assert carried_on.events[-1].type == "answered" and carried_on.events[-1].label == "Closed"
+
 
 # -- resuming in process ------------------------------------------------------------------
 

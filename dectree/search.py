@@ -55,6 +55,24 @@ _STRONG = 0.9  # field weight of symptoms and titles
 _MAX_SCORED = 1_000
 
 
+_TREE_LEVEL_PENALTY = 0.001
+# Parts of a pasted log line that say when and which process, not what went
+# wrong: ISO and syslog timestamps, times, [pid] and long hex ids.
+_NOISE_RE = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:z|[+-]\d{2}:?\d{2})?)?"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec) +\d{1,2} +\d{2}:\d{2}:\d{2}"
+    r"|\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?"
+    r"|\[\d+\]"
+    r"|\b[0-9a-f]{12,}\b"
+)
+
+
+def _strip_noise(norm: str) -> str:
+    """A normalised query without timestamps, pids and ids (for word matching)."""
+    stripped = _NOISE_RE.sub(" ", norm)
+    return stripped if stripped.strip() else norm
+
+
 def normalise(text: str) -> str:
     """Lower case with every run of whitespace collapsed to one space."""
     return " ".join(text.casefold().split())
@@ -220,9 +238,12 @@ class SearchIndex:
         best: dict[int, tuple[float, str, int]] = {}  # node -> (score, kind, field)
         for field_index, score in self._exact(norm).items():
             node = self._field_node[field_index]
+            if self._field_name[field_index] == "tree.symptoms":
+                score -= _TREE_LEVEL_PENALTY  # the node that owns the symptom wins
             if node not in best or best[node][0] < score:
                 best[node] = (score, "exact", field_index)
-        for node, (score, kind, field_index) in self._words(norm, limit).items():
+        words = self._words(_strip_noise(norm), limit)
+        for node, (score, kind, field_index) in words.items():
             if node not in best or best[node][0] < score:
                 best[node] = (score, kind, field_index)
         top = heapq.nsmallest(

@@ -137,7 +137,8 @@ class _Writer:
         for i in range(n):
             yield f"  n{i}:"
             remaining = n - allocated
-            if remaining > 0 and (i == 0 or rng.random() < 0.88):
+            last_open = allocated == i + 1  # no node waits to be expanded: this one must
+            if remaining > 0 and (last_open or rng.random() < 0.88):
                 if rng.random() < 0.12 and i > 0:
                     yield from self.action(f"n{allocated}")
                     allocated += 1

@@ -24,11 +24,34 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-SERVICES = ["api-gateway", "checkout", "payments", "search", "auth", "billing", "inventory",
-            "notifications", "ledger", "media-upload", "session-store", "reporting"]
-RESOURCES = ["database connection pool", "disk on /var", "TLS certificate", "DNS resolution",
-             "upstream latency", "memory limit", "CPU quota", "file descriptors", "message queue",
-             "replication lag", "ingress controller", "service mesh sidecar"]
+SERVICES = [
+    "api-gateway",
+    "checkout",
+    "payments",
+    "search",
+    "auth",
+    "billing",
+    "inventory",
+    "notifications",
+    "ledger",
+    "media-upload",
+    "session-store",
+    "reporting",
+]
+RESOURCES = [
+    "database connection pool",
+    "disk on /var",
+    "TLS certificate",
+    "DNS resolution",
+    "upstream latency",
+    "memory limit",
+    "CPU quota",
+    "file descriptors",
+    "message queue",
+    "replication lag",
+    "ingress controller",
+    "service mesh sidecar",
+]
 SYMPTOMS = [
     "dial tcp {ip}:5432: connect: connection refused",
     "upstream connect error or disconnect/reset before headers. reset reason: overflow",
@@ -44,32 +67,54 @@ SYMPTOMS = [
     "kafka: client has run out of available brokers to talk to",
 ]
 CHECKS = [
-    ("kubectl -n {{namespace}} logs deploy/{svc} --since=15m | grep -c '{word}'",
-     "A count above zero in the last 15 minutes."),
-    ("kubectl -n {{namespace}} get pods -l app={svc} -o wide",
-     "Pods in CrashLoopBackOff or not Ready, and the node they run on."),
-    ("journalctl -u {svc} --since '-30 min' --no-pager | tail -n 50",
-     "Errors or restarts around the time the alert fired."),
-    ("ss -tan state established '( dport = :5432 )' | wc -l",
-     "More connections than max_connections minus the reserved slots."),
-    ("psql -h {{db_host}} -c 'select count(*), state from pg_stat_activity group by state'",
-     "Many 'idle in transaction' sessions point at a leaking client."),
-    ("curl -sS -o /dev/null -w '%{{http_code}} %{{time_total}}\\n' https://{svc}.internal/healthz",
-     "A status other than 200, or a time above one second."),
-    ("openssl s_client -connect {svc}.internal:443 -servername {svc}.internal </dev/null | openssl x509 -noout -dates",
-     "notAfter in the past or within the next 7 days."),
+    (
+        "kubectl -n {{namespace}} logs deploy/{svc} --since=15m | grep -c '{word}'",
+        "A count above zero in the last 15 minutes.",
+    ),
+    (
+        "kubectl -n {{namespace}} get pods -l app={svc} -o wide",
+        "Pods in CrashLoopBackOff or not Ready, and the node they run on.",
+    ),
+    (
+        "journalctl -u {svc} --since '-30 min' --no-pager | tail -n 50",
+        "Errors or restarts around the time the alert fired.",
+    ),
+    (
+        "ss -tan state established '( dport = :5432 )' | wc -l",
+        "More connections than max_connections minus the reserved slots.",
+    ),
+    (
+        "psql -h {{db_host}} -c 'select count(*), state from pg_stat_activity group by state'",
+        "Many 'idle in transaction' sessions point at a leaking client.",
+    ),
+    (
+        "curl -sS -o /dev/null -w '%{{http_code}} %{{time_total}}\\n' https://{svc}.internal/healthz",
+        "A status other than 200, or a time above one second.",
+    ),
+    (
+        "openssl s_client -connect {svc}.internal:443 -servername {svc}.internal </dev/null | openssl x509 -noout -dates",
+        "notAfter in the past or within the next 7 days.",
+    ),
     ("df -h /var && df -i /var", "Use% or IUse% at 100% on the filesystem the service writes to."),
 ]
 STEPS = [
-    ("Restart the deployment so new pods pick up the fixed configuration.",
-     "kubectl -n {{namespace}} rollout restart deploy/{svc}"),
+    (
+        "Restart the deployment so new pods pick up the fixed configuration.",
+        "kubectl -n {{namespace}} rollout restart deploy/{svc}",
+    ),
     ("Raise the pool size for {svc} within the database's connection budget.", None),
-    ("Renew the certificate and reload the ingress controller.",
-     "kubectl -n ingress-nginx rollout restart deploy/ingress-nginx-controller"),
-    ("Remove rotated logs older than seven days.",
-     "find /var/log/{svc} -name '*.gz' -mtime +7 -delete"),
-    ("Scale the deployment out while the root cause is fixed.",
-     "kubectl -n {{namespace}} scale deploy/{svc} --replicas=6"),
+    (
+        "Renew the certificate and reload the ingress controller.",
+        "kubectl -n ingress-nginx rollout restart deploy/ingress-nginx-controller",
+    ),
+    (
+        "Remove rotated logs older than seven days.",
+        "find /var/log/{svc} -name '*.gz' -mtime +7 -delete",
+    ),
+    (
+        "Scale the deployment out while the root cause is fixed.",
+        "kubectl -n {{namespace}} scale deploy/{svc} --replicas=6",
+    ),
 ]
 WORDS = ["refused", "timeout", "reset", "503", "OOMKilled", "deadline", "throttled", "evicted"]
 
@@ -93,7 +138,8 @@ class _Writer:
     def fill(self, template: str) -> str:
         rng = self.rng
         return template.format(
-            svc=rng.choice(SERVICES), word=rng.choice(WORDS),
+            svc=rng.choice(SERVICES),
+            word=rng.choice(WORDS),
             ip=f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
             date=f"2026-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}",
         )
@@ -110,10 +156,14 @@ class _Writer:
         yield "symptoms:"
         yield f"  - {_q(self.fill(self.rng.choice(SYMPTOMS)))}"
         yield "escalation:"
-        for level, team in (("L1", "First-line on-call"), ("L2", "Platform SRE"), ("L3", "Service owners")):
+        for level, team in (
+            ("L1", "First-line on-call"),
+            ("L2", "Platform SRE"),
+            ("L3", "Service owners"),
+        ):
             yield f"  {level}:"
             yield f"    team: {team}"
-            yield f"    channel: \"#{team.lower().replace(' ', '-')}\""
+            yield f'    channel: "#{team.lower().replace(" ", "-")}"'
             yield "    when: The steps of this tree did not restore the service within 30 minutes."
         yield "review:"
         yield "  last_updated: 2026-10-01"
@@ -178,8 +228,13 @@ class _Writer:
             out.append(f"      - run: {_q(self.fill(run))}")
             out.append(f"        look_for: {look}")
         out.append("    choices:")
-        answers = ["Yes, errors in the last 15 minutes", "No errors", "Only on some pods",
-                   "Errors stopped after a restart", "Cannot tell from the output"]
+        answers = [
+            "Yes, errors in the last 15 minutes",
+            "No errors",
+            "Only on some pods",
+            "Errors stopped after a restart",
+            "Cannot tell from the output",
+        ]
         for j, target in enumerate(targets):
             out.append(f"      - label: {answers[j]}")
             out.append(f"        next: {target}")
@@ -269,13 +324,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, help="directory to write to")
     parser.add_argument("--nodes", type=int, default=200, help="nodes per tree")
-    parser.add_argument("--trees", type=int, default=1, help="number of trees (1: one file big.yaml)")
+    parser.add_argument(
+        "--trees", type=int, default=1, help="number of trees (1: one file big.yaml)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     if args.trees == 1:
         print(write_one(args.out, args.nodes, seed=args.seed))
     else:
-        print(f"{len(write_set(args.out, args.trees, args.nodes, seed=args.seed))} files in {args.out}")
+        print(
+            f"{len(write_set(args.out, args.trees, args.nodes, seed=args.seed))} files in {args.out}"
+        )
 
 
 if __name__ == "__main__":

@@ -53,7 +53,9 @@ class Result:
         return statistics.median(self.walls) if self.walls else float("nan")
 
 
-def run_once(cmd: list[str], *, cwd: Path, env: dict[str, str], timeout: float) -> tuple[float, float, int]:
+def run_once(
+    cmd: list[str], *, cwd: Path, env: dict[str, str], timeout: float
+) -> tuple[float, float, int]:
     """Wall seconds, peak MB and exit code of one process."""
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
@@ -71,8 +73,16 @@ def run_once(cmd: list[str], *, cwd: Path, env: dict[str, str], timeout: float) 
     return wall, usage.ru_maxrss / 1024, proc.returncode
 
 
-def measure(label: str, cmd: list[str], *, repeat: int, cwd: Path, env: dict[str, str] | None = None,
-            timeout: float = 1800, before: object = None) -> Result:
+def measure(
+    label: str,
+    cmd: list[str],
+    *,
+    repeat: int,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 1800,
+    before: object = None,
+) -> Result:
     result = Result(label)
     for _ in range(repeat):
         if callable(before):
@@ -81,12 +91,18 @@ def measure(label: str, cmd: list[str], *, repeat: int, cwd: Path, env: dict[str
         result.walls.append(wall)
         result.peak_mb = max(result.peak_mb, peak)
         result.codes.append(code)
-    print(f"  {label}: {result.wall:.3f} s, {result.peak_mb:.0f} MB, exit {result.codes}", file=sys.stderr)
+    print(
+        f"  {label}: {result.wall:.3f} s, {result.peak_mb:.0f} MB, exit {result.codes}",
+        file=sys.stderr,
+    )
     return result
 
 
 def find_check_jsonschema() -> str | None:
-    for candidate in (Path(PY).parent / "check-jsonschema", HERE / ".venv" / "bin" / "check-jsonschema"):
+    for candidate in (
+        Path(PY).parent / "check-jsonschema",
+        HERE / ".venv" / "bin" / "check-jsonschema",
+    ):
         if candidate.exists():
             return str(candidate)
     return shutil.which("check-jsonschema")
@@ -107,8 +123,13 @@ def machine() -> dict[str, str]:
         mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
     except (OSError, ValueError, IndexError):
         mem_kb = 0
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True,
-                            text=True, check=False).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=HERE,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
     return {
         "cpu": f"{cpu}, {os.cpu_count()} cores",
         "memory": f"{mem_kb / 1024 / 1024:.0f} GiB",
@@ -124,12 +145,19 @@ def machine() -> dict[str, str]:
 def prepare(work: Path, nodes: int, trees: int, per_tree: int) -> tuple[Path, Path]:
     """Generate (or reuse) one tree of `nodes` nodes and a set of `trees` trees."""
     stamp = work / "data.json"
-    wanted = {"nodes": nodes, "trees": trees, "per_tree": per_tree, "gen": (HERE / "gen.py").stat().st_mtime_ns}
+    wanted = {
+        "nodes": nodes,
+        "trees": trees,
+        "per_tree": per_tree,
+        "gen": (HERE / "gen.py").stat().st_mtime_ns,
+    }
     one, many = work / "one", work / "set"
     if not stamp.exists() or json.loads(stamp.read_text()) != wanted:
         shutil.rmtree(one, ignore_errors=True)
         shutil.rmtree(many, ignore_errors=True)
-        print(f"generating {nodes:,} nodes in one file and {trees} x {per_tree} ...", file=sys.stderr)
+        print(
+            f"generating {nodes:,} nodes in one file and {trees} x {per_tree} ...", file=sys.stderr
+        )
         gen.write_one(one, nodes)
         gen.write_set(many, trees, per_tree)
         stamp.write_text(json.dumps(wanted))
@@ -149,9 +177,13 @@ def fmt(r: Result | None) -> tuple[str, str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="10,000 nodes instead of 100,000")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per dectree measurement (median)")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per dectree measurement (median)"
+    )
     parser.add_argument("--peer-repeat", type=int, default=1, help="runs per peer measurement")
-    parser.add_argument("--no-peers", action="store_true", help="skip the naive script and check-jsonschema")
+    parser.add_argument(
+        "--no-peers", action="store_true", help="skip the naive script and check-jsonschema"
+    )
     parser.add_argument("--work", type=Path, default=HERE / ".work")
     args = parser.parse_args()
 
@@ -163,8 +195,11 @@ def main() -> int:
     big, many = prepare(work, nodes, trees, per_tree)
     set_files = sorted(many.glob("*.yaml"))
     schema = work / "tree.schema.json"
-    schema.write_text(subprocess.run([PY, "-m", "dectree", "schema"], capture_output=True, text=True,
-                                     check=True).stdout)
+    schema.write_text(
+        subprocess.run(
+            [PY, "-m", "dectree", "schema"], capture_output=True, text=True, check=True
+        ).stdout
+    )
     cjs = None if args.no_peers else find_check_jsonschema()
     dectree = [PY, "-m", "dectree", "validate", "--today", "2026-11-26"]
     env = dict(os.environ)
@@ -181,32 +216,71 @@ def main() -> int:
         print(f"{name}: {len(files)} file(s), {size_mb(files):.1f} MB", file=sys.stderr)
         row: dict[str, Result | None] = {}
         limit = ["--max-bytes", str(1 << 30)]
-        row["cold"] = measure("dectree validate --no-cache", [*dectree, "--no-cache", *limit, *target],
-                              repeat=rep, cwd=work, env=env)
+        row["cold"] = measure(
+            "dectree validate --no-cache",
+            [*dectree, "--no-cache", *limit, *target],
+            repeat=rep,
+            cwd=work,
+            env=env,
+        )
         cache_env = {**env, "DECTREE_CACHE_DIR": str(caches / name)}
-        row["cold_cache"] = measure("dectree validate (empty cache)", [*dectree, *limit, *target], repeat=rep,
-                                    cwd=work, env=cache_env, before=lambda n=name: fresh_cache(n))
-        row["warm"] = measure("dectree validate (warm cache)", [*dectree, *limit, *target], repeat=rep,
-                              cwd=work, env=cache_env)
+        row["cold_cache"] = measure(
+            "dectree validate (empty cache)",
+            [*dectree, *limit, *target],
+            repeat=rep,
+            cwd=work,
+            env=cache_env,
+            before=lambda n=name: fresh_cache(n),
+        )
+        row["warm"] = measure(
+            "dectree validate (warm cache)",
+            [*dectree, *limit, *target],
+            repeat=rep,
+            cwd=work,
+            env=cache_env,
+        )
         if name == "set":
             touched = files[0]
             original = touched.read_bytes()
             counter = iter(range(1_000_000))
 
-            def touch() -> None:
-                touched.write_bytes(original + f"# edit {next(counter)}\n".encode())
+            def touch(
+                path: Path = touched, text: bytes = original, count: object = counter
+            ) -> None:
+                path.write_bytes(text + f"# edit {next(count)}\n".encode())  # type: ignore[call-overload]
 
             try:
-                row["changed"] = measure("dectree validate (one file changed)", [*dectree, *limit, *target],
-                                         repeat=rep, cwd=work, env=cache_env, before=touch)
+                row["changed"] = measure(
+                    "dectree validate (one file changed)",
+                    [*dectree, *limit, *target],
+                    repeat=rep,
+                    cwd=work,
+                    env=cache_env,
+                    before=touch,
+                )
             finally:
                 touched.write_bytes(original)
-        row["naive"] = None if args.no_peers else measure(
-            "naive CSafeLoader script", [PY, str(HERE / "naive_load.py"), *map(str, files)],
-            repeat=prep, cwd=work)
-        row["cjs"] = None if cjs is None else measure(
-            "check-jsonschema", [cjs, "--schemafile", str(schema), *map(str, files)], repeat=prep, cwd=work,
-            timeout=3600)
+        row["naive"] = (
+            None
+            if args.no_peers
+            else measure(
+                "naive CSafeLoader script",
+                [PY, str(HERE / "naive_load.py"), *map(str, files)],
+                repeat=prep,
+                cwd=work,
+            )
+        )
+        row["cjs"] = (
+            None
+            if cjs is None
+            else measure(
+                "check-jsonschema",
+                [cjs, "--schemafile", str(schema), *map(str, files)],
+                repeat=prep,
+                cwd=work,
+                timeout=3600,
+            )
+        )
         results[name] = row
 
     print("start-up", file=sys.stderr)
@@ -214,35 +288,80 @@ def main() -> int:
 
     shipped = sorted(bundled_trees_dir().glob("*.yaml"))
     startup = {
-        "floor": measure('python -c "import yaml"', [PY, "-c", "import yaml"], repeat=max(rep, 10), cwd=work),
-        "cold": measure("dectree validate --no-cache (shipped)", [*dectree, "--no-cache", *map(str, shipped)],
-                        repeat=max(rep, 5), cwd=work, env=env),
+        "floor": measure(
+            'python -c "import yaml"', [PY, "-c", "import yaml"], repeat=max(rep, 10), cwd=work
+        ),
+        "cold": measure(
+            "dectree validate --no-cache (shipped)",
+            [*dectree, "--no-cache", *map(str, shipped)],
+            repeat=max(rep, 5),
+            cwd=work,
+            env=env,
+        ),
     }
     ship_env = fresh_cache("shipped")
     measure("prime", [*dectree, *map(str, shipped)], repeat=1, cwd=work, env=ship_env)
-    startup["warm"] = measure("dectree validate (shipped, warm)", [*dectree, *map(str, shipped)],
-                              repeat=max(rep, 5), cwd=work, env=ship_env)
+    startup["warm"] = measure(
+        "dectree validate (shipped, warm)",
+        [*dectree, *map(str, shipped)],
+        repeat=max(rep, 5),
+        cwd=work,
+        env=ship_env,
+    )
 
     print("search", file=sys.stderr)
-    search = json.loads(subprocess.run([PY, str(HERE / "search_bench.py"), str(big)], capture_output=True,
-                                       text=True, check=True).stdout)
+    search = json.loads(
+        subprocess.run(
+            [PY, str(HERE / "search_bench.py"), str(big)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     stats = None
     if (HERE / "stats_bench.py").exists():
         print("stats", file=sys.stderr)
-        done = subprocess.run([PY, str(HERE / "stats_bench.py"), "--work", str(work)], capture_output=True,
-                              text=True, check=False)
+        done = subprocess.run(
+            [PY, str(HERE / "stats_bench.py"), "--work", str(work)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         stats = json.loads(done.stdout) if done.returncode == 0 else {"error": done.stderr[-400:]}
 
-    report = render(info, results, startup, search, stats, nodes, len(set_files), per_tree, big, set_files,
-                    shipped, cjs)
+    report = render(
+        info,
+        results,
+        startup,
+        search,
+        stats,
+        nodes,
+        len(set_files),
+        per_tree,
+        big,
+        set_files,
+        shipped,
+        cjs,
+    )
     (work / "report.md").write_text(report)
     print(report)
     return 0
 
 
-def render(info: dict[str, str], results: dict[str, dict[str, Result | None]], startup: dict[str, Result],
-           search: dict[str, object], stats: dict[str, object] | None, nodes: int, trees: int, per_tree: int,
-           big: Path, set_files: list[Path], shipped: list[Path], cjs: str | None) -> str:
+def render(
+    info: dict[str, str],
+    results: dict[str, dict[str, Result | None]],
+    startup: dict[str, Result],
+    search: dict[str, object],
+    stats: dict[str, object] | None,
+    nodes: int,
+    trees: int,
+    per_tree: int,
+    big: Path,
+    set_files: list[Path],
+    shipped: list[Path],
+    cjs: str | None,
+) -> str:
     out: list[str] = []
     out.append("Machine: " + "; ".join(f"{k} {v}" for k, v in info.items()))
     out.append("")
@@ -278,25 +397,36 @@ def render(info: dict[str, str], results: dict[str, dict[str, Result | None]], s
         out.append("")
         peers = [r for r in (row["naive"], row["cjs"]) if r is not None]
         faster = all(cold.wall < r.wall for r in peers) if peers else None
-        goals.append(f"- {name}: dectree cold faster than every peer run: "
-                     f"{'yes' if faster else 'no' if faster is not None else 'peers not run'}"
-                     + "".join(f"; {r.wall / cold.wall:.1f}x faster than {r.label}" for r in peers))
+        goals.append(
+            f"- {name}: dectree cold faster than every peer run: "
+            f"{'yes' if faster else 'no' if faster is not None else 'peers not run'}"
+            + "".join(f"; {r.wall / cold.wall:.1f}x faster than {r.label}" for r in peers)
+        )
         warm = row["warm"]
         assert warm is not None
         goals.append(f"- {name}: warm run {100 * warm.wall / cold.wall:.1f}% of cold (goal < 10%)")
         if name == "one":
-            goals.append(f"- one: cold {cold.wall:.2f} s (goal < 5 s), peak {cold.peak_mb:.0f} MB (goal < 500 MB)")
+            goals.append(
+                f"- one: cold {cold.wall:.2f} s (goal < 5 s), peak {cold.peak_mb:.0f} MB (goal < 500 MB)"
+            )
     floor = startup["floor"]
     out.append(f"### Start-up: `dectree validate` on the {len(shipped)} shipped trees")
     out.append("")
     out.append("| command | wall ms | peak MB | ratio to floor |")
     out.append("|---|---:|---:|---:|")
-    for key, label in (("floor", '`python -c "import yaml"` (floor)'), ("cold", "`dectree validate --no-cache`"),
-                       ("warm", "`dectree validate`, warm cache")):
+    for key, label in (
+        ("floor", '`python -c "import yaml"` (floor)'),
+        ("cold", "`dectree validate --no-cache`"),
+        ("warm", "`dectree validate`, warm cache"),
+    ):
         r = startup[key]
-        out.append(f"| {label} | {1000 * r.wall:.0f} | {r.peak_mb:.0f} | {r.wall / floor.wall:.1f}x |")
+        out.append(
+            f"| {label} | {1000 * r.wall:.0f} | {r.peak_mb:.0f} | {r.wall / floor.wall:.1f}x |"
+        )
     out.append("")
-    out.append(f"### Search over {search['nodes']:,} nodes (index built once in {search['index_build_s']:.2f} s)")
+    out.append(
+        f"### Search over {search['nodes']:,} nodes (index built once in {search['index_build_s']:.2f} s)"
+    )
     out.append("")
     out.append("| query | ms |")
     out.append("|---|---:|")
@@ -305,13 +435,17 @@ def render(info: dict[str, str], results: dict[str, dict[str, Result | None]], s
     for query, ms in query_ms.items():
         out.append(f"| `{query}` | {ms:.2f} |")
     out.append("")
-    goals.append(f"- search: median {search['median_ms']:.2f} ms, worst {search['max_ms']:.2f} ms per query (goal < 50 ms)")
+    goals.append(
+        f"- search: median {search['median_ms']:.2f} ms, worst {search['max_ms']:.2f} ms per query (goal < 50 ms)"
+    )
     if stats is not None:
         if "error" in stats:
             goals.append(f"- stats: failed: {stats['error']}")
         else:
-            goals.append(f"- stats over {stats['journals']:,} journals: {stats['wall_s']:.2f} s, "
-                         f"peak {stats['peak_mb']:.0f} MB (goal < 3 s)")
+            goals.append(
+                f"- stats over {stats['journals']:,} journals: {stats['wall_s']:.2f} s, "
+                f"peak {stats['peak_mb']:.0f} MB (goal < 3 s)"
+            )
     out.append("### Goals")
     out.append("")
     out.extend(goals)

@@ -104,8 +104,16 @@ def main() -> None:
         templates = record(base / "templates", TEMPLATES)
         copies(templates, sessions, args.journals)
         stamp.write_text(str(args.journals))
-    cmd = [sys.executable, "-m", "dectree", "stats", "--sessions-dir", str(sessions),
-           "--now", "2026-12-01T00:00:00+00:00"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "dectree",
+        "stats",
+        "--sessions-dir",
+        str(sessions),
+        "--now",
+        "2026-12-01T00:00:00+00:00",
+    ]
     walls = []
     peak = 0.0
     for _ in range(3):
@@ -115,7 +123,9 @@ def main() -> None:
         walls.append(wall)
         peak = max(peak, peak_mb)
     walls.sort()
-    print(json.dumps({"journals": len(journal_files(sessions)), "wall_s": walls[1], "peak_mb": peak}))
+    print(
+        json.dumps({"journals": len(journal_files(sessions)), "wall_s": walls[1], "peak_mb": peak})
+    )
 
 
 if __name__ == "__main__":

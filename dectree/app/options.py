@@ -45,7 +45,8 @@ def _link_hint(ref: str, session: Session) -> str:
     if tree_id == session.current.tree_id:
         return ""
     other = session.trees.get(tree_id)
-    return f"opens another tree: {other.title if other else tree_id}"
+    title = other.title.split(":", 1)[0] if other else tree_id
+    return f"opens {title or tree_id}"
 
 
 def options(session: Session) -> list[Option]:

@@ -39,6 +39,28 @@ def one_line(text: str, limit: int | None = None) -> str:
     return flat
 
 
+_LIST_ITEM_RE = re.compile(r"^\s*([-*•]|\d+[.)])\s")
+
+
+def prose(text: str) -> str:
+    """`clean(text)` reflowed: lines of a paragraph joined, blank lines and list items kept.
+
+    Tree authors write long fields as YAML block scalars, whose line breaks are
+    for the editor, not the reader; the widget wraps to its own width.
+    """
+    paragraphs = re.split(r"\n\s*\n", clean(text).strip())
+    out = []
+    for paragraph in paragraphs:
+        lines: list[str] = []
+        for line in paragraph.splitlines():
+            if lines and not _LIST_ITEM_RE.match(line):
+                lines[-1] = f"{lines[-1]} {line.strip()}"
+            else:
+                lines.append(line.rstrip())
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
+
+
 def plain(text: str, style: str = "") -> Content:
     """Untrusted text as literal `Content`, optionally styled as a whole."""
     return Content.styled(clean(text), style) if style else Content(clean(text))
@@ -47,3 +69,8 @@ def plain(text: str, style: str = "") -> Content:
 def rich_text(text: str, style: str = "") -> Text:
     """Untrusted text as a literal Rich `Text`."""
     return Text(clean(text), style=style)
+
+
+def paragraph(text: str, style: str = "") -> Content:
+    """Untrusted prose (a prompt, a root cause) reflowed and as literal `Content`."""
+    return plain(prose(text), style)

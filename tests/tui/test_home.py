@@ -23,10 +23,9 @@ async def test_home_lists_the_trees(make_app: MakeApp) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         text = widget_text(app.screen.query_one(ResultList))
-        assert "Service unreachable  7 steps" in text
-        assert "Find why a service does not answer" in text
-        assert "Database connections  2 steps   review overdue" in text
-        assert "Service unreachable  7 steps  " not in text  # no badge when not due
+        assert "Service unreachable\n7 steps · Find why a service does not answer" in text
+        assert "Database connections   review overdue \n2 steps · " in text
+        assert "Service unreachable   review overdue" not in text  # no badge when not due
 
 
 async def test_search_lists_matching_steps_across_trees(make_app: MakeApp) -> None:

@@ -29,7 +29,7 @@ def test_question_options_are_its_choices(catalog: Catalog) -> None:
         "No, NXDOMAIN",
         "It resolves but connections to the database fail",
     ]
-    assert opts[2].hint == "opens another tree: Database connections"
+    assert opts[2].hint == "opens Database connections"
     assert opts[0].pick(session) is None
     assert session.current.node_id == "listening"
 

@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-from dectree.app.safe import clean, plain
+from dectree.app.safe import clean, paragraph, plain
 from dectree.fill import FilledCommand
 
 SECRET_MASK = "••••••"
@@ -79,7 +79,7 @@ class CommandBlock(Vertical):
             )
         if self.look_for:
             yield Static(
-                Content.assemble(("Look for: ", "bold"), plain(self.look_for)),
+                Content.assemble(("Look for: ", "bold"), paragraph(self.look_for)),
                 classes="command-look",
             )
 

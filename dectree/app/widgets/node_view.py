@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
-from dectree.app.safe import clean, one_line, plain
+from dectree.app.safe import clean, one_line, paragraph, plain
 from dectree.app.widgets.command_block import CommandBlock
 from dectree.fill import FilledCommand
 from dectree.model import Action, Command, Conclusion, Escalation, Question, Reference
@@ -53,7 +53,10 @@ def references(refs: Sequence[Reference]) -> list[Widget]:
     """Sources, shown as text (title and address); nothing is clickable."""
     if not refs:
         return []
-    lines = [Content.assemble(plain(one_line(r.title)), "  ", plain(r.url, "$text-muted")) for r in refs]
+    lines = [
+        Content.assemble(plain(one_line(r.title)), "\n  ", plain(one_line(r.url), "$text-muted"))
+        for r in refs
+    ]
     return [section("Sources"), Static(Content("\n").join(lines), classes="refs")]
 
 
@@ -62,7 +65,7 @@ def question_widgets(node: Question | Action, filled: Sequence[FilledCommand]) -
     is_question = isinstance(node, Question)
     widgets: list[Widget] = [
         kind_line("QUESTION" if is_question else "ACTION", node.title),
-        Static(plain(node.prompt, "bold"), classes="prompt"),
+        Static(paragraph(node.prompt, "bold"), classes="prompt"),
     ]
     if node.detail:
         widgets.append(markdown(node.detail))
@@ -71,7 +74,7 @@ def question_widgets(node: Question | Action, filled: Sequence[FilledCommand]) -
         widgets.append(section("Checks" if is_question else "Commands"))
         widgets.extend(command_blocks(commands, filled))
     if isinstance(node, Action) and node.verify:
-        widgets += [section("Verify"), Static(plain(node.verify), classes="text")]
+        widgets += [section("Verify"), Static(paragraph(node.verify), classes="text")]
     return widgets
 
 

@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
-from dectree.app.safe import one_line, plain
+from dectree.app.safe import one_line, paragraph, plain
 from dectree.app.widgets.command_block import CommandBlock
 from dectree.app.widgets.header import format_elapsed
 from dectree.app.widgets.node_view import kind_line, markdown, section
@@ -45,7 +45,7 @@ def contact_widget(level: Level, contact: Contact | None) -> Static:
     lines = [
         Content.assemble((f"{level.value}  ", "bold $text-error"), plain(contact.team, "bold")),
         Content.assemble(("Reach:  ", "bold"), plain(contact.channel)),
-        Content.assemble(("When:   ", "bold"), plain(contact.when)),
+        Content.assemble(("When:   ", "bold"), paragraph(contact.when)),
     ]
     if contact.response_target:
         lines.append(Content.assemble(("Target: ", "bold"), plain(contact.response_target)))
@@ -63,7 +63,7 @@ def conclusion_widgets(
     widgets: list[Widget] = [
         kind_line(kind, node.title, style),
         section("Root cause"),
-        Static(plain(node.root_cause, "bold"), classes="prompt"),
+        Static(paragraph(node.root_cause, "bold"), classes="prompt"),
     ]
     if node.detail:
         widgets.append(markdown(node.detail))
@@ -72,15 +72,15 @@ def conclusion_widgets(
         runs = iter(enumerate(filled))
         single = len(filled) == 1
         for number, step in enumerate(node.resolution, 1):
-            parts: list[Widget] = [Static(plain(f"{number}. {step.do}"), classes="step-text")]
+            parts: list[Widget] = [Static(paragraph(f"{number}. {step.do}"), classes="step-text")]
             if step.run:
                 index, command = next(runs)
                 parts.append(CommandBlock(index + 1, command, single=single))
             widgets.append(Vertical(*parts, classes="step"))
     if node.verify:
-        widgets += [section("Verify"), Static(plain(node.verify), classes="text")]
+        widgets += [section("Verify"), Static(paragraph(node.verify), classes="text")]
     if node.rollback:
-        widgets += [section("Roll back"), Static(plain(node.rollback), classes="text")]
+        widgets += [section("Roll back"), Static(paragraph(node.rollback), classes="text")]
     if node.outcome is Outcome.escalate and node.level:
         widgets += [section("Escalate to"), contact_widget(node.level, session.contact(node.level))]
     if session.state is SessionState.awaiting_escalation:
@@ -98,7 +98,7 @@ def escalation_widgets(session: Session, node: Escalation) -> list[Widget]:
     """The level, the reason, who to contact and what to attach."""
     widgets: list[Widget] = [
         kind_line(f"ESCALATE TO {node.level.value}", node.title, "$text-error"),
-        Static(plain(node.reason, "bold"), classes="prompt"),
+        Static(paragraph(node.reason, "bold"), classes="prompt"),
         section("Contact"),
         contact_widget(node.level, session.contact(node.level)),
     ]

@@ -26,7 +26,7 @@ def step_prompt(number: int, step: PathStep, session: Session, current: bool) ->
     marker = ("▶ ", "bold $text-accent") if current else (f"{number}. ", "$text-muted")
     lines = [Content.assemble(marker, plain(one_line(title), "bold" if current else ""))]
     if step.answer is not None:
-        lines.append(Content.assemble(("  → ", "$text-secondary"), plain(one_line(step.answer, 60))))
+        lines.append(Content.assemble(("  → ", "$text-secondary"), plain(one_line(step.answer, 100))))
     if step.note:
         lines.append(Content.assemble(("  ✎ ", "$text-muted"), plain(one_line(step.note, 60), "italic")))
     return Content("\n").join(lines)

@@ -8,7 +8,7 @@ either trees (title, purpose, number of steps, review badge) or search hits
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from textual.content import Content
@@ -31,27 +31,47 @@ FIELD_TEXT = {
 }
 
 
+def first_sentence(text: str, limit: int = 110) -> str:
+    """The first sentence of `text` on one line, cut to `limit` with an ellipsis."""
+    flat = one_line(text)
+    end = flat.find(". ")
+    return one_line(flat[: end + 1] if end >= 0 else flat, limit)
+
+
 def tree_prompt(tree: Tree, today: dt.date) -> Content:
-    """Title, steps and review badge on the first line; the purpose under it."""
+    """Title and review badge; then the number of steps and what the tree is for."""
     steps = len(tree.nodes)
-    first: list[str | Content | tuple[str, str]] = [
-        plain(one_line(tree.title), "bold"),
-        (f"  {steps} step{'s' if steps != 1 else ''}", "$text-muted"),
-    ]
+    first: list[str | Content | tuple[str, str]] = [plain(one_line(tree.title), "bold")]
     if tree.review.next_review < today:
-        first += ["  ", (" review overdue ", "bold reverse $warning")]
-    second = plain(one_line(tree.purpose, 300), "$text-muted")
+        first += ["  ", (" review overdue ", "bold reverse $text-warning")]
+    second = Content.assemble(
+        (f"{steps} step{'s' if steps != 1 else ''} · ", "$text-secondary"),
+        plain(first_sentence(tree.purpose), "$text-muted"),
+    )
     return Content.assemble(*first, "\n", second)
+
+
+def short_title(title: str) -> str:
+    """A tree's title up to its first colon ("Database troubleshooting: errors, ...")."""
+    head = title.split(":", 1)[0]
+    return one_line(head or title, 40)
 
 
 def hit_prompt(hit: Hit, tree_title: str) -> Content:
     """Node title and tree; what matched, on the second line."""
     first = Content.assemble(
-        plain(one_line(hit.title), "bold"), ("  in ", "$text-muted"), plain(one_line(tree_title), "$text-secondary")
+        plain(one_line(hit.title), "bold"),
+        ("  in ", "$text-muted"),
+        plain(short_title(tree_title), "$text-secondary"),
     )
     how = f"{MATCH_TEXT.get(hit.kind, hit.kind)} {FIELD_TEXT.get(hit.field, hit.field)}: "
     second = Content.assemble((how, "$text-muted"), plain(one_line(hit.text, 200), "italic $text-muted"))
     return Content.assemble(first, "\n", second)
+
+
+def _with_dividers(prompts: Iterable[Content]) -> list[Content | None]:
+    """A divider line after every entry (None adds one; it is not an option)."""
+    return [item for prompt in prompts for item in (prompt, None)]
 
 
 class ResultList(OptionList):
@@ -75,7 +95,7 @@ class ResultList(OptionList):
         ordered = sorted(trees.values(), key=lambda t: (t.title.casefold(), t.id))
         self.targets = [(t.id, None) for t in ordered]
         self.query_text = None
-        self.set_options(tree_prompt(t, today) for t in ordered)
+        self.set_options(_with_dividers(tree_prompt(t, today) for t in ordered))
         self.highlighted = 0 if ordered else None
 
     def show_hits(self, hits: Sequence[Hit], trees: Mapping[str, Tree], query: str) -> None:
@@ -83,7 +103,7 @@ class ResultList(OptionList):
         self.targets = [(h.tree_id, h.node_id) for h in hits]
         self.query_text = query
         titles = {h.tree_id: trees[h.tree_id].title if h.tree_id in trees else h.tree_id for h in hits}
-        self.set_options(hit_prompt(h, titles[h.tree_id]) for h in hits)
+        self.set_options(_with_dividers(hit_prompt(h, titles[h.tree_id]) for h in hits))
         self.highlighted = 0 if hits else None
 
     def request_start(self, position: int | None = None) -> bool:

@@ -72,7 +72,7 @@ class VariablesScreen(ModalScreen[dict[str, str] | None]):
     def compose(self) -> ComposeResult:
         from dectree.app.safe import one_line, plain
 
-        with Vertical(classes="dialog wide"):
+        with Vertical(classes="dialog full"):
             yield Static(Content.styled("Variables", "bold"), classes="dialog-title")
             with VerticalScroll(id="variables"):
                 if not self.rows:
@@ -90,6 +90,7 @@ class VariablesScreen(ModalScreen[dict[str, str] | None]):
                         "" if row.secret else row.value,
                         placeholder=one_line(f"e.g. {row.example}") if row.example else "",
                         password=row.secret,
+                        compact=True,
                         id=f"var-{row.name}",
                     )
             yield Static(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -34,11 +35,19 @@ class ExportExists(Exception):
     """The output file exists and `force` was not given."""
 
 
-def md_text_cell(text: str | None) -> str:
-    """Untrusted text for a table cell: escaped, its line breaks kept as `<br>`."""
+def md_text_cell(text: str | None, *, prose: bool = False) -> str:
+    """Untrusted text for a table cell: escaped, on one line.
+
+    Typed text (notes, answers) keeps its line breaks as `<br>`. Tree `prose`
+    is Markdown: a single newline is a soft wrap (a space), a blank line a new
+    paragraph (`<br><br>`).
+    """
     if not text:
         return ""
-    return "<br>".join(md_inline(line) for line in text.splitlines() if line.strip())
+    if not prose:
+        return "<br>".join(md_inline(line) for line in text.splitlines() if line.strip())
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return "<br><br>".join(md_inline(" ".join(p.split())) for p in paragraphs)
 
 
 def outcome_text(transcript: Transcript) -> str:
@@ -68,7 +77,10 @@ def _summary(t: Transcript) -> list[str]:
         c = t.conclusion
         ref = md_code(f"{c.tree_id}:{c.node_id}", in_table=True)
         name = f"{md_inline(c.title)} ({ref})" if c.title else ref
-        rows += [("Conclusion", name), ("Root cause", md_text_cell(c.root_cause))]
+        if c.fixed is False:
+            name += f": tried at step {c.step}, did not fix it"
+        cause = "Root cause" if c.fixed is not False else "Suspected root cause (not confirmed)"
+        rows += [("Conclusion", name), (cause, md_text_cell(c.root_cause, prose=True))]
     if t.escalation is not None:
         rows.append(("Escalated to", _contact(t)))
     lines = ["| | |", "|---|---|"]
@@ -107,25 +119,37 @@ KIND_PREFIX = {"action": "Action", "conclusion": "Conclusion"}
 
 
 def _question(step: TranscriptStep) -> str:
-    """The step's text; anything but a question says what kind of step it was."""
+    """The step's text; anything but a question says what kind of step it was.
+
+    A conclusion shows its title (its root cause is in the summary).
+    """
     prefix = KIND_PREFIX.get(step.kind or "")
-    text = md_text_cell(step.question)
-    return f"*{prefix}:* {text}" if prefix else text
+    text = step.title if step.kind == "conclusion" and step.title else step.question
+    cell = md_text_cell(text, prose=True)
+    return f"*{prefix}:* {cell}" if prefix else cell
 
 
 def _commands(t: Transcript) -> list[str]:
-    """One code block: each distinct command once, after a comment naming its steps."""
+    """The commands the engineer copied, each once, after a comment naming its steps."""
     groups: dict[tuple[str, str], list[TranscriptCommand]] = {}
     for c in t.commands:
-        groups.setdefault((f"{c.tree_id}:{c.node_id}", c.command), []).append(c)
+        if c.copied:
+            groups.setdefault((f"{c.tree_id}:{c.node_id}", c.command), []).append(c)
     body: list[str] = []
     for (_ref, command), uses in groups.items():
         step = t.steps[uses[0].step - 1]
         label = one_line(step.title or step.node_id)
         numbers = ", ".join(str(u.step) for u in uses)
-        copied = " (copied)" if any(u.copied for u in uses) else ""
-        body += [f"# step {numbers}: {label}{copied}", command]
-    return md_code_block("\n".join(body), "sh") if body else []
+        body += [f"# step {numbers}: {label}", command.rstrip("\n")]
+    lines = md_code_block("\n".join(body), "sh") if body else []
+    shown = len({(c.tree_id, c.node_id, c.index) for c in t.commands if not c.copied})
+    if shown:
+        lines += [""] if lines else []
+        lines.append(
+            f"{'Also shown' if body else 'Shown'} at these steps and not copied: {shown} "
+            "command(s), listed in the JSON export (`dectree export --format json`)."
+        )
+    return lines
 
 
 def _history(t: Transcript) -> list[str]:
@@ -155,11 +179,14 @@ def render_markdown(t: Transcript) -> str:
     out = [f"# Troubleshooting record: {title}{incident}", "", *_summary(t), ""]
     out += ["## Steps", "", *_steps(t), ""]
     if t.conclusion is not None and t.conclusion.resolution:
-        out += ["## Resolution", ""]
+        tried = " tried (it did not fix it)" if t.conclusion.fixed is False else ""
+        out += [f"## Resolution{tried}", ""]
         for number, step in enumerate(t.conclusion.resolution, start=1):
-            run = f": {md_code(step.run)}" if step.run else ""
-            out.append(f"{number}. {md_inline(step.do)}{run}")
-        out.append("")
+            out.append(f"{number}. {md_text_cell(step.do, prose=True)}")
+            if step.run:
+                out += ["", *("   " + line for line in md_code_block(step.run, "sh")), ""]
+        if out[-1]:
+            out.append("")
     commands = _commands(t)
     if commands:
         out += ["## Commands", "", *commands, ""]

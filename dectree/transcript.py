@@ -90,10 +90,12 @@ class TranscriptVariable(Model):
 
 
 class TranscriptConclusion(Model):
-    """The conclusion the walk ended at."""
+    """The last conclusion on the path (the walk may have gone on if it did not fix it)."""
 
     tree_id: str
     node_id: str
+    step: int = Field(description="1-based step number.")
+    fixed: bool | None = Field(description="Whether it fixed the problem; None if not said yet.")
     title: str | None
     outcome: str | None = Field(description="The tree's outcome: resolved, workaround, escalate.")
     level: str | None
@@ -322,26 +324,31 @@ def build_transcript(journal: Journal) -> Transcript:
 def _conclusion(
     journal: Journal, path: list[_Step], fill_values: tuple[dict[str, str], set[str]]
 ) -> TranscriptConclusion | None:
-    if not path:
+    for number in range(len(path), 0, -1):
+        step = path[number - 1]
+        node = journal.nodes.get(f"{step.tree_id}:{step.node_id}")
+        if node is not None and node.kind == "conclusion":
+            break
+    else:
         return None
-    node = journal.nodes.get(f"{path[-1].tree_id}:{path[-1].node_id}")
-    if node is None or node.kind != "conclusion":
-        return None
+    answer = {LABEL_FIXED: True, LABEL_NOT_FIXED: False}
     return TranscriptConclusion(
         tree_id=node.tree_id,
         node_id=node.node_id,
+        step=number,
+        fixed=answer.get(step.answer or ""),
         title=node.title,
         outcome=node.outcome,
         level=node.level,
         root_cause=node.text,
         resolution=[
             ResolutionRecord(
-                do=step.do,
+                do=item.do,
                 run=None
-                if step.run is None
-                else fill(step.run, fill_values[0], fill_values[1].__contains__).redacted,
+                if item.run is None
+                else fill(item.run, fill_values[0], fill_values[1].__contains__).redacted,
             )
-            for step in node.resolution
+            for item in node.resolution
         ],
     )
 

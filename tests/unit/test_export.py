@@ -97,7 +97,10 @@ def test_transcript_content(tmp_path: Path, catalog: Catalog) -> None:
         "Platform SRE",
         "#sre-oncall",
     )
-    assert t.conclusion is None  # it ended at an escalation, after the conclusion
+    # It ended at an escalation, after a conclusion that did not fix it.
+    assert t.conclusion is not None
+    assert (t.conclusion.node_id, t.conclusion.step, t.conclusion.fixed) == ("firewall", 5, False)
+    assert t.conclusion.resolution[0].run == "sudo ufw allow 5432"
     copied = [c for c in t.commands if c.copied]
     assert [c.command for c in copied] == [
         "nc -z web-01 5432",

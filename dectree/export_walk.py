@@ -9,6 +9,7 @@ session is exported again. No Textual here: the app shows `ExportResult.message`
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from dectree.export import render_markdown, write_atomic
 from dectree.journal import Recorder, host_name, login_name
 from dectree.journal_reader import Journal, JournalError, read_journal
 from dectree.model import split_ref
+from dectree.paths import SessionNotFound, find_session
 from dectree.records import JournalHeader, node_record, tree_hash, tree_record
 from dectree.session import Session
 from dectree.transcript import build_transcript
@@ -99,9 +101,14 @@ def export_walk(
     """
     recorder = next((hook for hook in hooks if isinstance(hook, Recorder)), None)
     recording = recorder.journal_for(session) if recorder is not None else None
+    journal_path = recording.path if recording is not None and not recording.error else None
+    if recorder is not None and journal_path is None and recording is None:
+        # A session reopened finished is shown, not recorded: its journal is still on disk.
+        with contextlib.suppress(SessionNotFound):
+            journal_path = find_session(recorder.directory, session.id)
     try:
-        if recording is not None and recording.path is not None and not recording.error:
-            journal = read_journal(recording.path)
+        if journal_path is not None:
+            journal = read_journal(journal_path)
         else:
             journal = journal_from_session(session, incident=incident)
     except (JournalError, ValueError) as exc:

@@ -72,6 +72,7 @@ class JournalFile:
         """Create a new journal (never overwrites), making its directory if needed."""
         path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, FILE_MODE)
+        _lock(fd)
         _fsync_dir(path.parent)
         return cls(path, fd)
 
@@ -79,6 +80,11 @@ class JournalFile:
     def reopen(cls, journal: Journal) -> JournalFile:
         """Open a journal to append, dropping a torn last line first."""
         fd = os.open(journal.path, os.O_WRONLY | os.O_APPEND)
+        try:
+            _lock(fd)
+        except OSError:
+            os.close(fd)
+            raise
         opened = cls(journal.path, fd)
         if journal.torn_line is not None:
             os.ftruncate(fd, journal.clean_size)
@@ -101,6 +107,35 @@ class JournalFile:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+
+def _lock(fd: int) -> None:
+    """Hold an exclusive lock while the journal is open for writing (released on exit or kill).
+
+    Raises `BlockingIOError` if another dectree holds it. No-op where `fcntl` is missing.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def in_use(path: Path) -> bool:
+    """Whether another process is writing this journal now (a live dectree holds its lock)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        _lock(fd)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # closing releases the probe's lock
+    return False
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -48,6 +48,15 @@ def run(args: argparse.Namespace) -> int:
     journal = chosen_journal(args)
     if journal is None:
         return 2
+    from dectree.journal import in_use
+
+    if not args.show and in_use(journal.path):
+        print(
+            f"dectree: error: {journal.path}: this session is open in another dectree; "
+            "carry on there (or quit it) first",
+            file=sys.stderr,
+        )
+        return 2
     missing = missing_paths(args.trees)
     if missing:
         print(f"dectree: error: {missing[0]}: no such file or directory", file=sys.stderr)

@@ -34,16 +34,18 @@ def interrupted(directory: Path, catalog: Catalog) -> Path:
     """A journal left by a walk that died at its fourth step, with a note on the second."""
     moments = iter(STARTED + dt.timedelta(minutes=m) for m in range(100))
     session = Session(catalog, clock=lambda: next(moments), session_id="feed" * 8)
-    Recorder(directory, engineer="alice", host="ops-box", incident="INC-42")(session)
+    recording = Recorder(directory, engineer="alice", host="ops-box", incident="INC-42")(session)
     session.start("net")
     session.set_variable("host", "web-01")
     session.choose("No")
     session.note("NIC was [b]down[/b]")
     session.proceed()
     session.choose(0)
-    recording = journal_files(directory)
-    assert len(recording) == 1
-    return recording[0]
+    assert recording.file is not None
+    recording.file.close()  # the process died
+    files = journal_files(directory)
+    assert len(files) == 1
+    return files[0]
 
 
 def resumed_app(directory: Path, catalog: Catalog) -> tuple[DectreeApp, Recorder, Path]:
@@ -155,3 +157,28 @@ async def test_a_journal_that_cannot_be_written_is_said_in_the_app(
         await pilot.press("1")  # the walk goes on
         await pilot.pause()
         assert walk(pilot.app).session.step_index == 1
+
+
+async def test_a_finished_session_reopened_exports_its_journal(
+    tmp_path: Path, records: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    sessions = tmp_path / "sessions"
+    path = interrupted(sessions, records)
+    resumed = prepare_resume(read_journal(path), records, clock=frozen_clock)
+    recorder = Recorder(sessions, engineer="bob", host="h", clock=frozen_clock)
+    recorder.resume(resumed.session, read_journal(path))
+    resumed.session.choose("Closed")
+    resumed.session.confirm_fixed(True)
+    finished = prepare_resume(read_journal(path), records).session  # reopened, only shown
+    viewer = Recorder(sessions, engineer="zed", host="h")
+    app = build_app(records, attach=[viewer], resume=finished, clock=frozen_clock, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        [written] = tmp_path.glob("dectree-*.md")
+        markdown = written.read_text()
+        assert "| **Engineer** | alice on ops-box |" in markdown  # from the journal, not "zed"
+        assert "Resumed by bob on h" in markdown
+        assert "| **Outcome** | Resolved |" in markdown

@@ -200,7 +200,8 @@ def killed_mid_walk(directory: Path, catalog: Catalog) -> Path:
     session.note("NIC was down")
     session.proceed()
     session.choose(0)
-    assert journal.path is not None
+    assert journal.path is not None and journal.file is not None
+    journal.file.close()  # the process is gone: its file and lock with it
     return journal.path
 
 
@@ -324,6 +325,21 @@ def test_a_finished_session_reopens_finished(tmp_path: Path, catalog: Catalog) -
 
 
 # -- the command ---------------------------------------------------------------------
+
+
+def test_a_session_still_open_elsewhere_is_not_resumed(
+    tmp_path: Path, catalog: Catalog, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dectree.journal import in_use
+
+    session, journal = recorded_session(tmp_path, catalog)
+    session.start("net")  # this test process holds the journal, as a live dectree would
+    assert journal.path is not None and in_use(journal.path)
+    assert main(["resume", "--last", "--sessions-dir", str(tmp_path), "-t", str(TREES)]) == 2
+    assert "this session is open in another dectree" in capsys.readouterr().err
+    session.choose("No")
+    session.finish("abandoned")  # finishing closes the journal and releases it
+    assert not in_use(journal.path)
 
 
 def test_resume_command_show_and_problems(

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dectree import __version__
 from dectree.catalog import Catalog
@@ -25,6 +27,7 @@ from dectree.paths import (
 )
 from dectree.records import tree_hash
 from dectree.session import Session
+from dectree.stats import summarize
 from tests.unit.records_support import (
     T0,
     recorded_session,
@@ -324,3 +327,71 @@ def test_finding_a_session(tmp_path: Path) -> None:
         find_session(tmp_path, str(tmp_path / "nope.jsonl"))
     with pytest.raises(SessionNotFound, match="no sessions recorded"):
         last_session(tmp_path / "empty")
+
+
+# -- never a traceback ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    directory = tmp_path_factory.mktemp("sample")
+    session, journal = recorded_session(directory, records_catalog())
+    walk_to_escalation(session)
+    assert journal.path is not None
+    return journal.path.read_bytes()
+
+
+def readers_survive(path: Path) -> None:
+    """Both readers either read the journal or raise `JournalError`, nothing else."""
+    for reader in (read_journal, summarize):
+        try:
+            reader(path)
+        except JournalError as exc:
+            assert str(exc).startswith(f"{path}:")
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cut=st.integers(min_value=0, max_value=10_000))
+def test_a_journal_cut_anywhere_reads_or_fails_cleanly(
+    tmp_path: Path, sample: bytes, cut: int
+) -> None:
+    path = tmp_path / "cut.jsonl"
+    path.write_bytes(sample[: cut % (len(sample) + 1)])
+    readers_survive(path)
+    if b"\n" in path.read_bytes():  # the header is whole: only the tail may be torn
+        journal = read_journal(path)
+        assert journal.events == read_journal_prefix(sample, len(path.read_bytes()))
+
+
+def read_journal_prefix(data: bytes, size: int) -> list[Event]:
+    """The events of the complete lines within the first `size` bytes, parsed directly."""
+    complete = data[:size]
+    lines = complete.split(b"\n")
+    whole = lines[:-1]
+    last = lines[-1]
+    if last:
+        try:
+            json.loads(last)
+            whole.append(last)
+        except ValueError:
+            pass
+    return [event_from_dict(json.loads(line)) for line in whole if b'"seq"' in line]
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    line=st.integers(min_value=0, max_value=40),
+    junk=st.one_of(
+        st.binary(max_size=40),
+        st.text(max_size=40).map(str.encode),
+        st.sampled_from([b"{}", b"[]", b"null", b'{"seq": "x"}', b'{"type": "resumed"}']),
+    ),
+)
+def test_a_journal_with_a_line_replaced_reads_or_fails_cleanly(
+    tmp_path: Path, sample: bytes, line: int, junk: bytes
+) -> None:
+    rows = sample.split(b"\n")
+    rows[line % len(rows)] = junk
+    path = tmp_path / "junk.jsonl"
+    path.write_bytes(b"\n".join(rows))
+    readers_survive(path)

@@ -23,7 +23,7 @@ from dectree.model import split_ref
 from dectree.paths import SessionNotFound, find_session
 from dectree.records import JournalHeader, node_record, tree_hash, tree_record
 from dectree.session import Session
-from dectree.transcript import build_transcript
+from dectree.transcribe import build_transcript
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from dectree.events import VariableSet
 from dectree.journal_reader import Journal
 from dectree.records import tree_hash
 from dectree.session import Replay, Session, SessionState, TreeSource, tree_map
-from dectree.transcript import build_transcript
+from dectree.transcribe import build_transcript
 
 Clock = Callable[[], dt.datetime]
 

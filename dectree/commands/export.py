@@ -26,7 +26,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from dectree.export import ExportExists, render_json, render_markdown, write_atomic
-    from dectree.transcript import build_transcript
+    from dectree.transcribe import build_transcript
 
     journal = chosen_journal(args)
     if journal is None:

@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     journal = chosen_journal(args)
     if journal is None:
         return 2
-    from dectree.journal import in_use
+    from dectree.journal_file import in_use
 
     if not args.show and in_use(journal.path):
         print(

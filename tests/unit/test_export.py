@@ -19,7 +19,8 @@ from dectree.cli import main
 from dectree.export import ExportExists, render_json, render_markdown, write_atomic
 from dectree.export_walk import journal_from_session
 from dectree.journal_reader import read_journal
-from dectree.transcript import Transcript, build_transcript, transcript_schema
+from dectree.transcribe import build_transcript
+from dectree.transcript import Transcript, transcript_schema
 from tests.unit.records_support import recorded_session, records_catalog, walk_to_escalation
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -330,7 +330,7 @@ def test_a_finished_session_reopens_finished(tmp_path: Path, catalog: Catalog) -
 def test_a_session_still_open_elsewhere_is_not_resumed(
     tmp_path: Path, catalog: Catalog, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from dectree.journal import in_use
+    from dectree.journal_file import in_use
 
     session, journal = recorded_session(tmp_path, catalog)
     session.start("net")  # this test process holds the journal, as a live dectree would

@@ -9,7 +9,7 @@ before the screen redraws, so a terminal killed mid-walk loses nothing shown.
 
 A write that fails (disk full, directory gone) never breaks the walk: the
 journal stops, keeps the message in `error`, and calls the recorder's
-`on_error` so the app can say so. `resume_journal` continues an existing
+`on_error` so the app can say so. `Recorder.resume` continues an existing
 journal for a session rebuilt by `dectree.session.Session.replay`.
 """
 
@@ -59,7 +59,7 @@ def _dump(line: dict[str, Any]) -> bytes:
 
 
 class SessionJournal:
-    """The listener that records one session; built by `Recorder` or `resume_journal`."""
+    """The listener that records one session; built by `Recorder` and `Recorder.resume`."""
 
     def __init__(
         self,

@@ -9,6 +9,7 @@ problem becomes a `Problem` at a file position.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import os
 import typing
@@ -246,7 +247,8 @@ def _explain(error: Any) -> str:
     return str(error["msg"])
 
 
-def _vocabulary() -> set[str]:
+@functools.cache  # the models do not change; a file with thousands of unknown keys asks once
+def _vocabulary() -> frozenset[str]:
     """Every key the format knows, for did-you-mean on unknown keys."""
     names: set[str] = set()
     stack: list[type[BaseModel]] = [Tree]
@@ -259,7 +261,12 @@ def _vocabulary() -> set[str]:
         names.update(model.model_fields)
         for info in model.model_fields.values():
             stack.extend(_models_in(info.annotation))
-    return names
+    return frozenset(names)
+
+
+@functools.cache
+def _sorted_vocabulary() -> list[str]:
+    return sorted(_vocabulary())
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
@@ -269,5 +276,5 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 
 
 def _suggest(loc: tuple[Any, ...]) -> str:
-    matches = difflib.get_close_matches(str(loc[-1]), sorted(_vocabulary()), n=1, cutoff=0.75)
+    matches = difflib.get_close_matches(str(loc[-1]), _sorted_vocabulary(), n=1, cutoff=0.75)
     return f" (did you mean {matches[0]!r}?)" if matches else ""

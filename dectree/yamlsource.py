@@ -61,16 +61,21 @@ class PosDict(dict[Any, Any]):
     column, value line, value column (1-based).
     """
 
-    __slots__ = ("pos",)
+    __slots__ = ("_order", "pos")
     pos: array[int]
+    _order: dict[Any, int]
 
     def key_position(self, key: Any, *, of_key: bool = False) -> tuple[int, int] | None:
         """Position of `key`'s value (or of the key itself)."""
-        try:
-            index = list(self).index(key)
-        except ValueError:
+        if key not in self:
             return None
-        base = index * 4 + (0 if of_key else 2)
+        try:
+            order = self._order
+        except AttributeError:
+            order = {}
+        if len(order) != len(self):  # built on first use: a file with many problems stays linear
+            order = self._order = {k: i for i, k in enumerate(self)}
+        base = order[key] * 4 + (0 if of_key else 2)
         return self.pos[base], self.pos[base + 1]
 
 

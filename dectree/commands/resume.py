@@ -68,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
         print(notice, file=sys.stderr)
     if not resumed.can_open:
         print(
-            f"dectree: error: {journal.path}: cannot resume: the first step cannot be replayed",
+            f"dectree: error: {journal.path}: cannot resume: the first step cannot be replayed "
+            "(if the tree lives elsewhere, name it with -t PATH)",
             file=sys.stderr,
         )
         return 1

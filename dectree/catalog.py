@@ -12,6 +12,7 @@ import difflib
 import functools
 import hashlib
 import os
+import stat
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -99,6 +100,8 @@ def load_file(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[LoadedTree | N
     """Read, parse and validate one tree file."""
     name = str(path)
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO or device would block or never end
+            return None, [problem(name, 1, 1, "DT010", "cannot read file: not a regular file")]
         with open(path, "rb") as handle:
             raw = handle.read(max_bytes + 1)
     except OSError as exc:

@@ -363,6 +363,9 @@ class _Builder:
         if frame.merge:
             frame.merged.extend(self._merge_sources(value, mark))
             frame.merge = False
+            # A merged mapping holds what it merged: counted so, copies of it
+            # (aliases) spend the expansion budget by their real size.
+            frame.size += size
         else:
             key_mark = frame.key_mark
             frame.out[frame.key] = value

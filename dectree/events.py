@@ -73,6 +73,17 @@ class Proceeded(EventBase):
     next_ref: str
 
 
+class Jumped(EventBase):
+    """A search mid-walk moved the walk to another node; the path goes on from there."""
+
+    type: Literal["jumped"] = "jumped"
+    step: int = Field(description="The step that was current when the walk jumped.")
+    tree_id: str
+    node_id: str
+    next_ref: str = Field(description="`tree:node` the walk jumped to.")
+    query: str
+
+
 class FixConfirmed(EventBase):
     """The engineer said whether a conclusion's resolution fixed the problem."""
 
@@ -166,6 +177,7 @@ Event = Annotated[
     SessionStarted
     | Answered
     | Proceeded
+    | Jumped
     | FixConfirmed
     | WentBack
     | Reopened

@@ -26,6 +26,7 @@ from dectree.events import (
     Event,
     Finished,
     FixConfirmed,
+    Jumped,
     NoteAdded,
     Proceeded,
     Reopened,
@@ -330,6 +331,23 @@ class Session:
         )
         self._announce_switch(step)
 
+    def jump(self, tree_id: str, node_id: str, *, query: str) -> None:
+        """Go on at `tree_id:node_id`, found by searching `query`; the path keeps what came before."""
+        self._check_open()
+        step = self.current
+        tree = self.trees.get(tree_id)
+        if tree is None or node_id not in tree.nodes:
+            raise WalkError(f"no node '{tree_id}:{node_id}'")
+        self._emit(
+            Jumped,
+            step=self.step_index,
+            tree_id=step.tree_id,
+            node_id=step.node_id,
+            next_ref=f"{tree_id}:{node_id}",
+            query=query,
+        )
+        self._announce_switch(step)
+
     def confirm_fixed(self, fixed: bool) -> None:
         """At a conclusion: finish if fixed; else follow `if_not_fixed`, or offer escalation."""
         node, step = self._walking()
@@ -376,6 +394,10 @@ class Session:
         self._emit(VariableSet, name=name, secret=hidden, value=None if hidden else value)
         if hidden:
             self._walk.values[name] = value
+
+    def unset_variable(self, name: str) -> None:
+        """Forget a variable's value; commands show `{name}` again (or its default)."""
+        self._emit(VariableSet, name=name, secret=False, value=None)
 
     def copy_command(self, index: int) -> FilledCommand:
         """Record that command `index` of the current node was copied; return it filled."""

@@ -124,7 +124,9 @@ def _apply(summary: SessionSummary, event: dict[str, Any]) -> None:
     path = summary.trail
     if kind == "started":
         path[:] = [f"{event['tree_id']}:{event['node_id']}"]
-    elif kind in ("answered", "proceeded") or (kind == "fix_confirmed" and event.get("next_ref")):
+    elif kind in ("answered", "proceeded", "jumped") or (
+        kind == "fix_confirmed" and event.get("next_ref")
+    ):
         path.append(_ref(event["next_ref"], event["tree_id"]))
     elif kind in ("back", "reopened"):
         del path[event["step"] + 1 :]

@@ -14,6 +14,7 @@ from dectree.events import (
     Answered,
     CommandCopied,
     FixConfirmed,
+    Jumped,
     NoteAdded,
     Proceeded,
     Reopened,
@@ -39,7 +40,7 @@ from dectree.transcript import (
     TranscriptTree,
     TranscriptVariable,
 )
-from dectree.walk import LABEL_CONTINUE, LABEL_DONE, LABEL_FIXED, LABEL_NOT_FIXED
+from dectree.walk import LABEL_CONTINUE, LABEL_DONE, LABEL_FIXED, LABEL_NOT_FIXED, jump_label
 
 
 @dataclass
@@ -76,6 +77,8 @@ def _path(journal: Journal) -> tuple[list[_Step], list[TranscriptBacktrack]]:
             node = journal.nodes.get(f"{event.tree_id}:{event.node_id}")
             escalation = node is not None and node.kind == "escalation"
             advance(event.next_ref, LABEL_CONTINUE if escalation else LABEL_DONE, event.at)
+        elif isinstance(event, Jumped):
+            advance(event.next_ref, jump_label(event.query), event.at)
         elif isinstance(event, FixConfirmed):
             label = LABEL_FIXED if event.fixed else LABEL_NOT_FIXED
             if event.next_ref is not None:
@@ -125,7 +128,9 @@ def build_transcript(journal: Journal) -> Transcript:
         )
     variables: dict[str, TranscriptVariable] = {}
     for event in journal.events:
-        if isinstance(event, VariableSet):
+        if isinstance(event, VariableSet) and not event.secret and event.value is None:
+            variables.pop(event.name, None)  # unset
+        elif isinstance(event, VariableSet):
             variables[event.name] = TranscriptVariable(
                 name=event.name, value=None if event.secret else event.value, secret=event.secret
             )

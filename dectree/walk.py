@@ -21,6 +21,7 @@ from dectree.events import (
     Event,
     Finished,
     FixConfirmed,
+    Jumped,
     NoteAdded,
     Proceeded,
     Reopened,
@@ -47,6 +48,12 @@ LABEL_DONE = "Done"
 LABEL_CONTINUE = "Continue"
 LABEL_FIXED = "Fixed"
 LABEL_NOT_FIXED = "Not fixed"
+
+
+def jump_label(query: str) -> str:
+    """The answer recorded on a step the walk left through a search."""
+    return f"Searched: {query}"
+
 
 _VAR_RE = re.compile(VAR_PATTERN)
 
@@ -153,6 +160,10 @@ class Walk:
             self._proceed(event)
         elif isinstance(event, FixConfirmed):
             self._fix(event)
+        elif isinstance(event, Jumped):
+            self._at(event.step, event.tree_id, event.node_id, walking=False)
+            self._advance(event.next_ref, jump_label(event.query), None, event.at)
+            self.awaiting_escalation = False
         elif isinstance(event, (WentBack, Reopened)):
             self._rewind(event)
         elif isinstance(event, CommandCopied):

@@ -9,7 +9,6 @@ from textual.binding import Binding
 from dectree.app.app import DectreeApp
 from dectree.app.screens.confirm import ConfirmScreen
 from dectree.app.screens.help import HelpScreen
-from dectree.app.screens.home import HomeScreen
 from dectree.app.screens.search import SearchScreen
 from dectree.app.screens.walk import WalkScreen
 from dectree.events import SessionOutcome
@@ -134,26 +133,29 @@ async def test_export_without_a_journal_copies_markdown(make_app: MakeApp) -> No
         assert app.clipboard.startswith("# Troubleshooting record:")
 
 
-async def test_search_from_a_walk_starts_a_new_walk(make_app: MakeApp, recorder: Recorder) -> None:
+async def test_search_from_a_walk_goes_on_at_the_hit(make_app: MakeApp, recorder: Recorder) -> None:
     app = make_app(tree="net")
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        first = walk(app).session
+        session = walk(app).session
+        await pilot.press("1")
+        await pilot.pause()
+        before = session.current.ref
         await pilot.press("slash")
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)
         await pilot.press(*"too many", "enter")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("y")
+        assert isinstance(app.screen, WalkScreen)
+        assert walk(app).session is session
+        assert session.outcome is None
+        assert session.current.ref == "db:start"
+        assert session.path[-2].answer == "Searched: too many"
+        assert "Searched: too many" in screen_text(app)
+        assert len(recorder.sessions) == 1
+        await pilot.press("b")
         await pilot.pause()
-        assert first.outcome is SessionOutcome.abandoned
-        second = walk(app).session
-        assert second is not first
-        assert second.current.ref == "db:start"
-        assert second.query == "too many"
-        assert len(recorder.sessions) == 2
-        assert isinstance(app.screen_stack[-2], HomeScreen)
+        assert session.current.ref == before
 
 
 async def test_theme_switch_keeps_working(make_app: MakeApp) -> None:

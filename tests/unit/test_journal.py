@@ -395,3 +395,26 @@ def test_a_journal_with_a_line_replaced_reads_or_fails_cleanly(
     path = tmp_path / "junk.jsonl"
     path.write_bytes(b"\n".join(rows))
     readers_survive(path)
+
+
+def test_a_jump_mid_walk_is_recorded_transcribed_and_counted(tmp_path: Path) -> None:
+    from dectree.transcribe import build_transcript
+
+    catalog = records_catalog()
+    session, journal = recorded_session(tmp_path, catalog)
+    session.start("net")
+    session.choose(0)
+    session.jump("db", "raise-limit", query="too many clients already")
+    session.confirm_fixed(True)
+    assert journal.path is not None
+    transcript = build_transcript(read_journal(journal.path))
+    assert [(s.tree_id, s.node_id) for s in transcript.steps] == [
+        ("net", "reach"),
+        ("net", "port-open"),
+        ("db", "raise-limit"),
+    ]
+    assert transcript.steps[1].answer == "Searched: too many clients already"
+    assert transcript.conclusion is not None and transcript.conclusion.node_id == "raise-limit"
+    summary = summarize(journal.path)
+    assert summary.end_ref == "db:raise-limit"
+    assert summary.outcome == "workaround"  # the outcome raise-limit declares

@@ -649,3 +649,39 @@ def test_shell_syntax_braces_are_not_placeholders(session: Session) -> None:
     session.set_variable("host", "web-01")
     filled = session.fill("curl -w '%{http_code}' ${HOME} {{host}} {host}")
     assert filled.text == "curl -w '%{http_code}' ${HOME} {{host}} web-01"
+
+
+def test_jump_from_a_search_keeps_the_path_and_replays(session: Session, catalog: Catalog) -> None:
+    session.start("net")
+    session.choose("Yes")
+    session.jump("db", "pool", query="too many clients already")
+    assert refs(session) == ["net:reach", "net:port-open", "db:pool"]
+    assert session.path[1].answer == "Searched: too many clients already"
+    kinds = [e.type for e in session.events]
+    assert kinds[-2:] == ["jumped", "tree_switched"]
+    replayed = Session.replay(session.events, catalog)
+    assert replayed.divergence is None
+    assert refs(replayed.session) == refs(session)
+    with pytest.raises(WalkError, match="no node 'db:nowhere'"):
+        session.jump("db", "nowhere", query="x")
+
+
+def test_jump_back_out_returns_to_the_step_before_the_search(session: Session) -> None:
+    session.start("net")
+    session.choose("Yes")
+    session.jump("db", "pool", query="pool exhausted")
+    session.back()
+    assert session.current.ref == "net:port-open" and session.current.answer is None
+
+
+def test_unset_variable_shows_the_placeholder_again(session: Session) -> None:
+    session.start("net")
+    session.set_variable("host", "web-01")
+    session.unset_variable("host")
+    assert "host" not in session.variables
+    assert (
+        session.value("host") is None
+        or session.value("host") == session.tree.variables["host"].default
+    )
+    replayed = Session.replay(session.events, session.trees)
+    assert "host" not in replayed.session.variables

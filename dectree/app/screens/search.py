@@ -1,7 +1,7 @@
 """Search from inside a walk (`/`): the same search as the home screen, in a dialog.
 
 Dismisses with the chosen hit and the query; the walk screen decides what to
-do with it (start a new walk there, after asking).
+do with it (go on at the hit, keeping the path).
 """
 
 from __future__ import annotations
@@ -44,10 +44,14 @@ class SearchScreen(ModalScreen[tuple[Hit, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog full"):
             yield Static(Content.styled("Search all trees", "bold"), classes="dialog-title")
-            yield Input(placeholder="Paste an error message or describe the symptom", id="walk-search")
+            yield Input(
+                placeholder="Paste an error message or describe the symptom", id="walk-search"
+            )
             yield ResultList(id="walk-results")
             yield Static(
-                Content.from_markup("[b]enter[/b] start there   [b]↓[/b] results   [b]esc[/b] cancel"),
+                Content.from_markup(
+                    "[b]enter[/b] start there   [b]↓[/b] results   [b]esc[/b] cancel"
+                ),
                 classes="dialog-help",
             )
 
@@ -73,7 +77,8 @@ class SearchScreen(ModalScreen[tuple[Hit, str] | None]):
     def _start(self, event: ResultList.StartRequested) -> None:
         event.stop()
         hit = next(
-            (h for h in self._hits if (h.tree_id, h.node_id) == (event.tree_id, event.node_id)), None
+            (h for h in self._hits if (h.tree_id, h.node_id) == (event.tree_id, event.node_id)),
+            None,
         )
         if hit is not None:
             self.dismiss((hit, event.query or ""))

@@ -57,8 +57,8 @@ def variable_rows(session: Session) -> list[VariableRow]:
     return rows
 
 
-class VariablesScreen(ModalScreen[dict[str, str] | None]):
-    """Edit variable values; dismiss with the changed ones, or None."""
+class VariablesScreen(ModalScreen[dict[str, str | None] | None]):
+    """Edit variable values; dismiss with the changed ones (None: cleared), or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -78,7 +78,9 @@ class VariablesScreen(ModalScreen[dict[str, str] | None]):
                 if not self.rows:
                     yield Static("No variables are used here.", classes="dialog-text")
                 for row in self.rows:
-                    title: list[str | Content | tuple[str, str]] = [("{" + row.name + "}", "bold $text-accent")]
+                    title: list[str | Content | tuple[str, str]] = [
+                        ("{" + row.name + "}", "bold $text-accent")
+                    ]
                     if row.here:
                         title.append(("  used at this step", "$text-muted"))
                     if row.secret:
@@ -94,7 +96,9 @@ class VariablesScreen(ModalScreen[dict[str, str] | None]):
                         id=f"var-{row.name}",
                     )
             yield Static(
-                Content.from_markup("[b]enter[/b] or [b]ctrl+s[/b] save   [b]esc[/b] cancel   [b]tab[/b] next field"),
+                Content.from_markup(
+                    "[b]enter[/b] or [b]ctrl+s[/b] save   [b]esc[/b] cancel   [b]tab[/b] next field"
+                ),
                 classes="dialog-help",
             )
 
@@ -111,11 +115,13 @@ class VariablesScreen(ModalScreen[dict[str, str] | None]):
         self.action_save()
 
     def action_save(self) -> None:
-        changed: dict[str, str] = {}
+        changed: dict[str, str | None] = {}
         for row in self.rows:
             value = self.query_one(f"#var-{row.name}", Input).value
             if value and (row.secret or value != row.value):
                 changed[row.name] = value
+            elif not value and not row.secret and row.value:
+                changed[row.name] = None  # cleared: commands show {name} again
         self.dismiss(changed)
 
     def action_cancel(self) -> None:

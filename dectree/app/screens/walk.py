@@ -273,9 +273,14 @@ class WalkScreen(Screen[None]):
             self.notify("The walk is finished: variables can no longer change.", severity="warning")
             return
 
-        def save(values: dict[str, str] | None) -> None:
+        def save(values: dict[str, str | None] | None) -> None:
             for name, value in (values or {}).items():
-                if not self._run(partial(self.session.set_variable, name, value)):
+                change = (
+                    partial(self.session.unset_variable, name)
+                    if value is None
+                    else partial(self.session.set_variable, name, value)
+                )
+                if not self._run(change):
                     break
 
         self.app.push_screen(VariablesScreen(self.session), save)
@@ -295,7 +300,6 @@ class WalkScreen(Screen[None]):
         self.app.push_screen(SearchScreen(), self._search_done)
 
     def _search_done(self, found: tuple[Hit, str] | None) -> None:
-        from dectree.app.screens.confirm import ConfirmScreen
 
         if found is None:
             return
@@ -303,16 +307,8 @@ class WalkScreen(Screen[None]):
         if self.session.state is SessionState.finished:
             self._restart(hit, query)
             return
-        message = (
-            f"Start a new walk at “{hit.title}”? This walk ends and is recorded as abandoned."
-        )
-
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self._run(lambda: self.session.finish(SessionOutcome.abandoned))
-                self._restart(hit, query)
-
-        self.app.push_screen(ConfirmScreen(message, yes="New walk", no="Stay"), answer)
+        # Go on at the hit: the path keeps every answer so far, and `b` comes back.
+        self._run(lambda: self.session.jump(hit.tree_id, hit.node_id, query=query))
 
     def _restart(self, hit: Hit, query: str) -> None:
         self.dectree.go_home()

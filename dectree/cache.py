@@ -3,8 +3,9 @@
 A run's outcome (its problems, the number of files and the trees checked) is
 stored under a key made of everything that can change it:
 
-- the dectree version and a fingerprint of the package's own source files (so
-  an edited checkout never serves results of the code it replaced);
+- the dectree version and a fingerprint (size, mtime) of the engine modules a
+  validation runs (so an edited checkout never serves results of the code it
+  replaced);
 - the options that change results (`--today`, which defaults to the date of the
   run, `--max-path`, `--max-bytes`);
 - for every input file in load order: its path as given, whether it was checked
@@ -27,6 +28,7 @@ import hashlib
 import json
 import os
 import stat
+import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -78,15 +80,26 @@ def file_digest(path: Path) -> str | None:
 
 
 def _code_fingerprint() -> str:
-    """Version plus size and mtime of every module of the package."""
+    """Version plus size and mtime of every dectree module a validation runs.
+
+    That is every dectree module loaded so far (the command line loads the
+    engine), the validator's, and the graph module it loads on demand; an edit
+    to the app does not turn the cache over.
+    """
+    import dectree.validate  # noqa: F401 - loaded for its module list, not used here
+
     package = Path(__file__).parent
+    files = {package / "graph.py"}
+    for name, module in list(sys.modules.items()):
+        if (name == "dectree" or name.startswith("dectree.")) and getattr(module, "__file__", None):
+            files.add(Path(module.__file__))  # type: ignore[arg-type]
     parts = [__version__]
-    for path in sorted(package.rglob("*.py")):
+    for path in sorted(files):
         try:
             info = path.stat()
         except OSError:
             continue
-        parts.append(f"{path.relative_to(package)}:{info.st_size}:{info.st_mtime_ns}")
+        parts.append(f"{path.name}:{info.st_size}:{info.st_mtime_ns}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

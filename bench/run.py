@@ -53,24 +53,41 @@ class Result:
         return statistics.median(self.walls) if self.walls else float("nan")
 
 
+GNU_TIME = Path("/usr/bin/time")
+
+
 def run_once(
     cmd: list[str], *, cwd: Path, env: dict[str, str], timeout: float
 ) -> tuple[float, float, int]:
-    """Wall seconds, peak MB and exit code of one process."""
-    with tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err)
-        timer = threading.Timer(timeout, proc.kill)
-        timer.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
-        timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode not in (0, 1):
-            err.seek(0)
-            tail = err.read()[-400:].decode(errors="replace")
-            print(f"  ! {' '.join(cmd[:4])}... exited {proc.returncode}: {tail}", file=sys.stderr)
-    return wall, usage.ru_maxrss / 1024, proc.returncode
+    """Wall seconds, peak MB and exit code of one process.
+
+    Peak memory is read by GNU time when it is installed: a child forked from
+    this (large) process would report this process's size as its own peak,
+    because Linux keeps the high-water mark across exec; time is small.
+    """
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "time"
+        wrapped = [str(GNU_TIME), "-f", "%M", "-o", str(report), *cmd] if GNU_TIME.exists() else cmd
+        with open(Path(scratch) / "err", "w+b") as err:
+            started = time.perf_counter()
+            proc = subprocess.Popen(
+                wrapped, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err
+            )
+            timer = threading.Timer(timeout, proc.kill)
+            timer.start()
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - started
+            timer.cancel()
+            code = os.waitstatus_to_exitcode(status)
+            if code not in (0, 1):
+                err.seek(0)
+                tail = err.read()[-400:].decode(errors="replace")
+                print(f"  ! {' '.join(cmd[:4])}... exited {code}: {tail}", file=sys.stderr)
+        peak_kb = float(usage.ru_maxrss)
+        if GNU_TIME.exists():
+            lines = report.read_text().split() if report.exists() else []
+            peak_kb = float(lines[-1]) if lines and lines[-1].isdigit() else float("nan")
+    return wall, peak_kb / 1024, code
 
 
 def measure(

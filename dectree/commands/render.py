@@ -101,8 +101,8 @@ def _load_one(target: str, max_bytes: int) -> tuple[Catalog, LoadedTree] | int:
 
 
 def _render_one(loaded: LoadedTree, problems: list[Problem], args: argparse.Namespace) -> int:
-    from dectree.render import render
     from dectree.render.files import write_atomic
+    from dectree.render.formats import render
 
     own = [p for p in problems if p.path == loaded.path]
     text = render(loaded, args.format, problems)
@@ -118,8 +118,8 @@ def _render_one(loaded: LoadedTree, problems: list[Problem], args: argparse.Name
 
 
 def _render_all(catalog: Catalog, problems: list[Problem], args: argparse.Namespace) -> int:
-    from dectree.render import output_name, render
     from dectree.render.files import is_current, write_atomic
+    from dectree.render.formats import output_name, render
 
     status = _report(catalog.problems)
     if not catalog.trees:

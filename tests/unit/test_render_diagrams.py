@@ -10,7 +10,9 @@ import re
 from pathlib import Path
 
 from dectree.catalog import load_catalog
-from dectree.render import output_name, render, render_dot, render_mermaid
+from dectree.render.dot import render_dot
+from dectree.render.formats import output_name, render
+from dectree.render.mermaid import render_mermaid
 from dectree.render.outline import outline
 from dectree.validate import validate_catalog
 

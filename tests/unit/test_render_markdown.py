@@ -10,7 +10,7 @@ from markdown_it import MarkdownIt
 
 from dectree.catalog import LoadedTree, load_catalog
 from dectree.model import Tree
-from dectree.render import render_markdown, runbook_filename
+from dectree.render.markdown import render_markdown, runbook_filename
 from dectree.validate import validate_catalog
 
 ROOT = Path(__file__).resolve().parents[2]

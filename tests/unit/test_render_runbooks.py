@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dectree.catalog import load_catalog
-from dectree.render import render_markdown, runbook_filename
+from dectree.render.markdown import render_markdown, runbook_filename
 from dectree.validate import validate_catalog
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from dectree.catalog import load_catalog
-from dectree.render import render_dot, render_markdown, render_mermaid
+from dectree.render.dot import render_dot
+from dectree.render.markdown import render_markdown
+from dectree.render.mermaid import render_mermaid
 from dectree.validate import validate_catalog
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -121,9 +121,12 @@ KIND_PREFIX = {"action": "Action", "conclusion": "Conclusion"}
 def _question(step: TranscriptStep) -> str:
     """The step's text; anything but a question says what kind of step it was.
 
-    A conclusion shows its title (its root cause is in the summary).
+    Conclusions and escalations show their title: the root cause and the
+    escalation contact are in the summary, and a reason can run to a page.
     """
     prefix = KIND_PREFIX.get(step.kind or "")
+    if step.kind == "escalation" and step.title:
+        return md_text_cell(step.title, prose=True)
     text = step.title if step.kind == "conclusion" and step.title else step.question
     cell = md_text_cell(text, prose=True)
     return f"*{prefix}:* {cell}" if prefix else cell

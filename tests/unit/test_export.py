@@ -254,3 +254,15 @@ def test_export_command_problems(
         capsys.readouterr().err.strip()
         == f"{path}:5: not JSON: Expecting value: line 1 column 1 (char 0)"
     )
+
+
+def test_an_escalation_step_shows_its_title_not_its_whole_reason() -> None:
+    from dectree.export import _question
+    from dectree.transcript import TranscriptStep
+
+    step = TranscriptStep.model_construct(
+        kind="escalation",
+        title="Escalate to the DBA on call",
+        question="Escalate to L2: " + "long reason. " * 40,
+    )
+    assert _question(step) == "Escalate to the DBA on call"

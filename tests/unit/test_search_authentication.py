@@ -11,14 +11,10 @@ names the cause.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from dectree.catalog import load_catalog
-from dectree.search import SearchIndex
+from tests.unit.search_support import assert_cases_name_nodes, assert_lands
 
-TREES = Path(__file__).resolve().parents[2] / "trees"
 JOURNAL = "Nov 26 02:14:07 api-1 orders-api[4121]: "
 ISO = "2026-11-26T02:14:07.123Z "
 
@@ -242,27 +238,10 @@ CASES: list[tuple[str, str]] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def index() -> SearchIndex:
-    catalog = load_catalog([str(TREES)])
-    return SearchIndex({tree_id: loaded.tree for tree_id, loaded in catalog.trees.items()})
-
-
 @pytest.mark.parametrize(("line", "expected"), CASES, ids=[expected for _, expected in CASES])
-def test_pasted_line_lands_on_handling_node(index: SearchIndex, line: str, expected: str) -> None:
-    hits = index.search(line)
-    assert hits, f"no hit for {line!r}"
-    top = hits[0]
-    assert top.ref == expected, (
-        f"{line!r}: top hit {top.ref} ({top.kind} on {top.field}: {top.text!r}), "
-        f"expected {expected}; next: {[hit.ref for hit in hits[1:4]]}"
-    )
+def test_pasted_line_lands_on_node(line: str, expected: str) -> None:
+    assert_lands("authentication", line, expected)
 
 
-def test_every_case_targets_an_existing_node() -> None:
-    catalog = load_catalog([str(TREES)])
-    tree = catalog.trees["authentication"].tree
-    for _, expected in CASES:
-        tree_id, node_id = expected.split(":")
-        assert tree_id == "authentication"
-        assert node_id in tree.nodes, expected
+def test_cases_name_existing_nodes() -> None:
+    assert_cases_name_nodes("authentication", CASES)

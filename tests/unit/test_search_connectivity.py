@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from dectree.catalog import load_catalog
-from dectree.search import SearchIndex
+from tests.unit.search_support import assert_cases_name_nodes, assert_lands
 
 CASES: list[tuple[str, str]] = [
     # proxy
@@ -133,21 +132,10 @@ CASES: list[tuple[str, str]] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def index() -> SearchIndex:
-    catalog = load_catalog(["trees"])
-    return SearchIndex({tree_id: loaded.tree for tree_id, loaded in catalog.trees.items()})
-
-
-@pytest.mark.parametrize(("line", "node"), CASES, ids=[node for _, node in CASES])
-def test_pasted_error_lands_on_node(index: SearchIndex, line: str, node: str) -> None:
-    hits = index.search(line)
-    top = [(hit.ref, hit.score, hit.text) for hit in hits[:3]]
-    assert hits, f"no hit for {line!r}"
-    assert hits[0].ref == f"connectivity:{node}", top
+@pytest.mark.parametrize(("line", "expected"), CASES, ids=[expected for _, expected in CASES])
+def test_pasted_line_lands_on_node(line: str, expected: str) -> None:
+    assert_lands("connectivity", line, expected)
 
 
 def test_cases_name_existing_nodes() -> None:
-    tree = load_catalog(["trees"]).trees["connectivity"].tree
-    assert {node for _, node in CASES} <= set(tree.nodes)
-    assert len(CASES) >= 8
+    assert_cases_name_nodes("connectivity", CASES)

@@ -8,14 +8,10 @@ be the node of the database tree that handles that error.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from dectree.catalog import load_catalog
-from dectree.search import SearchIndex
+from tests.unit.search_support import assert_cases_name_nodes, assert_lands
 
-TREES = Path(__file__).resolve().parents[2] / "trees"
 PG = "2025-03-11 02:14:07.123 UTC [48213] app@app "
 
 CASES: list[tuple[str, str]] = [
@@ -155,22 +151,10 @@ CASES: list[tuple[str, str]] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def index() -> SearchIndex:
-    catalog = load_catalog([str(TREES)])
-    return SearchIndex({tid: lt.tree for tid, lt in catalog.trees.items()})
+@pytest.mark.parametrize(("line", "expected"), CASES, ids=[expected for _, expected in CASES])
+def test_pasted_line_lands_on_node(line: str, expected: str) -> None:
+    assert_lands("database", line, expected)
 
 
-def test_enough_cases() -> None:
-    assert len(CASES) >= 8
-
-
-@pytest.mark.parametrize(("line", "expected"), CASES, ids=[c[1] + ":" + c[0][:40] for c in CASES])
-def test_pasted_line_lands_on_node(index: SearchIndex, line: str, expected: str) -> None:
-    hits = index.search(line)
-    assert hits, f"no hit for {line!r}"
-    top = hits[0]
-    assert top.ref == expected, (
-        f"top hit {top.ref} ({top.kind}, {top.field}: {top.text!r}), expected {expected}; "
-        f"then {[h.ref for h in hits[1:4]]}"
-    )
+def test_cases_name_existing_nodes() -> None:
+    assert_cases_name_nodes("database", CASES)

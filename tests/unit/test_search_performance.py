@@ -8,14 +8,9 @@ that handles that error.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from dectree.catalog import load_catalog
-from dectree.search import SearchIndex
-
-TREES = Path(__file__).resolve().parents[2] / "trees"
+from tests.unit.search_support import assert_cases_name_nodes, assert_lands
 
 CASES: list[tuple[str, str]] = [
     # Kernel OOM killer, whole host (dmesg -T).
@@ -133,22 +128,10 @@ CASES: list[tuple[str, str]] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def index() -> SearchIndex:
-    catalog = load_catalog([str(TREES)])
-    return SearchIndex({tid: lt.tree for tid, lt in catalog.trees.items()})
+@pytest.mark.parametrize(("line", "expected"), CASES, ids=[expected for _, expected in CASES])
+def test_pasted_line_lands_on_node(line: str, expected: str) -> None:
+    assert_lands("performance", line, expected)
 
 
-def test_enough_cases() -> None:
-    assert len(CASES) >= 8
-
-
-@pytest.mark.parametrize(("line", "expected"), CASES, ids=[c[1] + ":" + c[0][:40] for c in CASES])
-def test_pasted_line_lands_on_node(index: SearchIndex, line: str, expected: str) -> None:
-    hits = index.search(line)
-    assert hits, f"no hit for {line!r}"
-    top = hits[0]
-    assert top.ref == expected, (
-        f"top hit {top.ref} ({top.kind}, {top.field}: {top.text!r}), expected {expected}; "
-        f"then {[h.ref for h in hits[1:4]]}"
-    )
+def test_cases_name_existing_nodes() -> None:
+    assert_cases_name_nodes("performance", CASES)

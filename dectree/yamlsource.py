@@ -439,8 +439,8 @@ class _Builder:
         raise SourceError("DT008", f"nesting deeper than {MAX_DEPTH} levels", line, column)
 
 
-def parse(text: str) -> Document:
-    """Parse one YAML document that must be a mapping."""
+def parse(text: str | bytes) -> Document:
+    """Parse one YAML document that must be a mapping (text, or UTF-8 bytes)."""
     loader = _Loader(text)
     try:
         return _Builder(loader).document()
@@ -455,9 +455,10 @@ def parse(text: str) -> Document:
         loader.dispose()
 
 
-def _offset_position(text: str, offset: int) -> tuple[int, int]:
+def _offset_position(text: str | bytes, offset: int) -> tuple[int, int]:
     """1-based (line, column) of a UTF-8 byte offset into `text` (libyaml counts bytes)."""
-    head = text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "replace")
+    raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    head = raw[:offset].decode("utf-8", "replace")
     return head.count("\n") + 1, len(head) - (head.rfind("\n") + 1) + 1
 
 
@@ -491,7 +492,9 @@ def read(raw: bytes, *, max_bytes: int = MAX_BYTES) -> Document:
         raise SourceError(
             "DT004", f"file is {len(raw):,} bytes, over the limit of {max_bytes:,} bytes"
         )
-    return parse(decode(raw))
+    decode(raw)  # only to refuse what is not UTF-8: libyaml reads the bytes themselves,
+    # so a large file is not held three times (bytes, text, libyaml's copy of the text)
+    return parse(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
 
 
 def locate(

@@ -1,0 +1,303 @@
+"""Benchmarks of the app (`dectree run`) against minimal Textual apps measured in the same run.
+
+    .venv/bin/python bench/bench_tui.py            # 15 start-ups each, 200 steps per tree
+    .venv/bin/python bench/bench_tui.py --quick    # 5 start-ups, 50 steps: to try things out
+
+Prints a Markdown report (also written to `bench/.work/tui/report.md`):
+
+- start-up: a real process on a pty (`bench/tui_startup.py`), from spawn to the
+  first frame on the terminal: `python -m dectree` (home screen) and the app
+  without the command line (`bench/tui_app.py`), against a Textual app showing
+  one Label (`bench/tui_floor.py`); runs interleaved, medians compared;
+- walking: key `1` to the frame that shows the next node (prompt and detail),
+  over N steps on a 50-node and a 10,000-node tree (`bench/tui_trees.py`),
+  against a Label + OptionList walker over the same tree (`tui_floor.FloorWalk`),
+  all driven by Pilot in this process (`bench/tui_frames.py`);
+- outline: `o` after the walk, to the frame with the current node in it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import gc
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import tui_trees  # noqa: E402 - bench/ is not a package
+from tui_floor import LABEL_TEXT, FloorWalk, walk_nodes  # noqa: E402
+from tui_frames import FrameWatch, timed_press  # noqa: E402
+from tui_startup import first_frames  # noqa: E402
+
+PY = sys.executable
+SIZE = (120, 40)
+HOME_MARKER = "troubleshooting decision trees"  # the home screen's title line
+TREES_MARKER = "Trees ("  # the list title once the trees are loaded
+NOW = dt.datetime(2026, 6, 1, 9, 30, tzinfo=dt.timezone.utc)
+TREES = (("walk50", 50, 40), ("walk10k", 10_000, 250))  # id, nodes, spine length
+
+
+@dataclass
+class Series:
+    """Seconds per run or per step."""
+
+    values: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    @property
+    def worst(self) -> float:
+        return max(self.values)
+
+    def quantile(self, q: float) -> float:
+        ordered = sorted(self.values)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def machine() -> str:
+    import textual
+
+    import dectree
+
+    cpu = "unknown"
+    mem = 0.0
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=HERE,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB; {platform.platform()}; "
+        f"Python {platform.python_version()}; Textual {textual.__version__}; "
+        f"dectree {dectree.__version__} @ {commit or '?'}; load average at start {load}"
+    )
+
+
+# -- start-up ----------------------------------------------------------------------------
+
+
+def startup(runs: int) -> dict[str, Series]:
+    """First-frame times of the floor, the app alone and `python -m dectree`, interleaved."""
+    out = {key: Series() for key in ("floor", "app", "cli", "cli_trees")}
+    with tempfile.TemporaryDirectory(prefix="dectree-tui-") as tmp:
+        env = {k: v for k, v in os.environ.items() if k not in ("DECTREE_PATH", "TEXTUAL")}
+        env.update(TERM="xterm-256color", COLORTERM="truecolor", DECTREE_HOME=tmp)
+        commands = {
+            "floor": ([PY, str(HERE / "tui_floor.py")], [LABEL_TEXT]),
+            "app": ([PY, str(HERE / "tui_app.py")], [HOME_MARKER]),
+            "cli": ([PY, "-m", "dectree"], [HOME_MARKER, TREES_MARKER]),
+        }
+        for cmd, markers in commands.values():  # warm the file cache once
+            first_frames(cmd, markers, env=env, cwd=tmp, size=SIZE)
+        for _ in range(runs):
+            for name, (cmd, markers) in commands.items():
+                frame = first_frames(cmd, markers, env=env, cwd=tmp, size=SIZE)
+                if any(at is None for at in frame.seen.values()):
+                    raise RuntimeError(f"{' '.join(cmd)}: no first frame with {markers}")
+                out[name].values.append(frame.seen[markers[0]] or 0.0)
+                if name == "cli":
+                    out["cli_trees"].values.append(frame.seen[TREES_MARKER] or 0.0)
+    return out
+
+
+# -- walking -------------------------------------------------------------------------------
+
+
+@dataclass
+class WalkResult:
+    steps: Series
+    outline: float | None = None
+
+
+def _markers(index: int, *, detail: bool) -> list[str]:
+    markers = [tui_trees.prompt_marker(index)]
+    if detail:
+        markers.append(tui_trees.detail_marker(index))
+    return markers
+
+
+def _outline_moved(app: Any) -> bool:
+    """Whether the outline is open with its cursor moved down the walked path and in view.
+
+    Tested on the app's state at the frame, not on its text: on a deep path the
+    label starts right of the dialog's edge (4 columns of guides per level).
+    """
+    from textual.widgets import Tree
+
+    outline: Tree[Any] | None = next(iter(app.screen.query("#outline").results(Tree)), None)
+    if outline is None:
+        return False
+    top: int = outline.scroll_offset.y
+    line: int = outline.cursor_line
+    return 0 < line and top <= line < top + outline.scrollable_content_region.height
+
+
+async def walk_app(catalog: Any, tree_id: str, spine: int, steps: int) -> WalkResult:
+    """The real app: `1` at every step, then `o` for the outline."""
+    from dectree.app.app import build_app
+
+    app = build_app(catalog, tree=tree_id, clock=lambda: NOW, today=NOW.date(), cursor_blink=False)
+    result = WalkResult(Series())
+    async with app.run_test(size=SIZE) as pilot:
+        watch = FrameWatch(app)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        at = 0
+        for _ in range(steps):
+            at = tui_trees.step_after(at, spine)
+            result.steps.values.append(
+                await timed_press(pilot, watch, "1", _markers(at, detail=True))
+            )
+        result.outline = await timed_press(
+            pilot, watch, "o", ["question  » action", lambda _text: _outline_moved(app)]
+        )
+        await pilot.press("escape")
+    return result
+
+
+async def walk_floor(catalog: Any, tree_id: str, spine: int, steps: int) -> WalkResult:
+    """The floor: Label + OptionList over the same tree, the same key."""
+    tree = catalog.trees[tree_id].tree
+    app = FloorWalk(walk_nodes(tree), tree.start)
+    result = WalkResult(Series())
+    async with app.run_test(size=SIZE) as pilot:
+        watch = FrameWatch(app)
+        await pilot.pause()
+        at = 0
+        for _ in range(steps):
+            at = tui_trees.step_after(at, spine)
+            result.steps.values.append(
+                await timed_press(pilot, watch, "1", _markers(at, detail=False))
+            )
+    return result
+
+
+def walking(work: Path, steps: int) -> dict[str, dict[str, WalkResult]]:
+    from dectree.catalog import load_catalog
+
+    out: dict[str, dict[str, WalkResult]] = {}
+    for tree_id, nodes, spine in TREES:
+        path = tui_trees.write_walk_tree(work / "trees", tree_id, nodes, spine)
+        catalog = load_catalog([str(path)])
+        if catalog.problems or tree_id not in catalog.trees:
+            raise RuntimeError(f"{path}: {catalog.problems[:3]}")
+        row: dict[str, WalkResult] = {}
+        for name, run in (("floor", walk_floor), ("app", walk_app)):
+            gc.collect()
+            row[name] = asyncio.run(run(catalog, tree_id, spine, steps))
+            print(
+                f"  {tree_id} {name}: median {1000 * row[name].steps.median:.1f} ms, "
+                f"worst {1000 * row[name].steps.worst:.1f} ms",
+                file=sys.stderr,
+            )
+        out[tree_id] = row
+    return out
+
+
+# -- report ----------------------------------------------------------------------------------
+
+
+def ms(seconds: float) -> str:
+    return f"{1000 * seconds:.1f}"
+
+
+def render(
+    info: str,
+    start: dict[str, Series],
+    walks: dict[str, dict[str, WalkResult]],
+    steps: int,
+    runs: int,
+) -> str:
+    floor = start["floor"].median
+    lines = [
+        f"Machine: {info}",
+        "",
+        f"### First frame on a {SIZE[0]}x{SIZE[1]} pty (median of {runs} runs, interleaved)",
+        "",
+        "| process | first frame ms | ratio to floor |",
+        "|---|---:|---:|",
+        f"| floor: Textual app with one Label (`bench/tui_floor.py`) | {ms(floor)} | 1.00x |",
+        f"| the app alone: `build_app(...).run()` (`bench/tui_app.py`) | {ms(start['app'].median)} | {start['app'].median / floor:.2f}x |",
+        f"| `python -m dectree` (home screen) | {ms(start['cli'].median)} | {start['cli'].median / floor:.2f}x |",
+        f"| `python -m dectree`, the shipped trees listed | {ms(start['cli_trees'].median)} | {start['cli_trees'].median / floor:.2f}x |",
+        "",
+        f"### Key to next node on screen, {steps} steps (Pilot, frames rendered to terminal text)",
+        "",
+        "| tree | floor median ms | floor worst ms | app median ms | app worst ms | app p95 ms | median ratio | worst ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for tree_id, nodes, _ in TREES:
+        f, a = walks[tree_id]["floor"].steps, walks[tree_id]["app"].steps
+        lines.append(
+            f"| {nodes:,} nodes | {ms(f.median)} | {ms(f.worst)} | {ms(a.median)} | {ms(a.worst)} "
+            f"| {ms(a.quantile(0.95))} | {a.median / f.median:.2f}x | {a.worst / f.worst:.2f}x |"
+        )
+    small, big = (walks[t[0]]["app"] for t in TREES)
+    first, last = (Series(big.steps.values[:20]), Series(big.steps.values[-20:]))
+    lines += [
+        "",
+        "### Growth",
+        "",
+        f"- app median, 10,000 vs 50 nodes: {big.steps.median / small.steps.median:.2f}x",
+        f"- 10,000 nodes, steps 1-20 vs the last 20 (path panel at {steps} entries): "
+        f"{ms(first.median)} vs {ms(last.median)} ms median",
+        f"- outline (`o`) to the current node on screen: {ms(small.outline or 0)} ms (50 nodes), "
+        f"{ms(big.outline or 0)} ms (10,000 nodes)",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="5 start-ups, 50 steps")
+    parser.add_argument("--runs", type=int, help="start-ups per process (default 15)")
+    parser.add_argument("--steps", type=int, help="steps per walk (default 200)")
+    parser.add_argument("--skip-startup", action="store_true")
+    parser.add_argument("--work", type=Path, default=HERE / ".work" / "tui")
+    args = parser.parse_args()
+    runs = args.runs or (5 if args.quick else 15)
+    steps = args.steps or (50 if args.quick else 200)
+    work = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    print("start-up", file=sys.stderr)
+    start = (
+        {k: Series([1.0]) for k in ("floor", "app", "cli", "cli_trees")}
+        if args.skip_startup
+        else startup(runs)
+    )
+    print("walking", file=sys.stderr)
+    walks = walking(work, steps)
+    report = render(info, start, walks, steps, runs)
+    (work / "report.md").write_text(report)
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

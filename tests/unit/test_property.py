@@ -10,6 +10,11 @@ that links into it:
   re-indent lines of the file itself. The result may or may not be a tree; the
   loader and validator must return well-formed problems either way.
 
+A third property holds the fast block-style reader (`dectree.blockyaml`) to
+the libyaml event reader: whenever it reads a text at all, data, key order and
+every position are the same (mangled trees and random documents dumped by
+PyYAML in block and flow styles).
+
 Examples are derandomized so CI runs the same ones each time.
 """
 
@@ -26,10 +31,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dectree.blockyaml import parse_block
 from dectree.catalog import load_catalog
 from dectree.problems import CODES, Problem, Severity
 from dectree.validate import validate_catalog
-from dectree.yamlsource import read
+from dectree.yamlsource import Document, SourceError, decode, parse, read
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "valid" / "disk.yaml"
 TEXT = FIXTURE.read_text(encoding="utf-8")
@@ -240,3 +246,71 @@ def text_mutation(draw: st.DrawFn) -> bytes:
 @given(raw=text_mutation())
 def test_mangled_text_gives_problems_never_an_exception(workdir: Path, raw: bytes) -> None:
     check(workdir, raw)
+    assert_block_reader_agrees(raw)
+
+
+def shape(value: Any) -> Any:
+    """Data with positions and key order, comparable with ==."""
+    if isinstance(value, dict):
+        return ("map", [(k, shape(v)) for k, v in value.items()], list(value.pos))
+    if isinstance(value, list):
+        return ("seq", [shape(v) for v in value], list(value.pos))
+    return (type(value).__name__, repr(value))
+
+
+def assert_block_reader_agrees(raw: bytes) -> None:
+    """If the fast reader reads `raw`, libyaml's events give the same document."""
+    try:
+        text = decode(raw)
+    except SourceError:
+        return
+    fast = parse_block(text)
+    if fast is None:
+        return
+    try:
+        slow: Document = parse(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
+    except SourceError as exc:  # pragma: no cover - the failure this test exists for
+        raise AssertionError(f"fast reader accepted what libyaml refuses: {exc.message}") from None
+    assert (fast.line, fast.column) == (slow.line, slow.column)
+    assert shape(fast.data) == shape(slow.data)
+
+
+KEYS = st.from_regex(r"[a-z_][a-z0-9_.-]{0,8}", fullmatch=True) | st.sampled_from(
+    ["true", "null", "1", "0x1f", "y", "on", "1.5", "<<", "- a", "a b", "é"]
+)
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**40), 2**40)
+    | st.floats(allow_nan=False, width=32)
+    | st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30)
+    | st.sampled_from(["yes", "No", "~", "", "-", "1:30", "a: b", "#x", "x #y", "@", "'q'", '"d"'])
+)
+DOCS = st.dictionaries(
+    KEYS,
+    st.recursive(
+        SCALARS,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=4),
+        max_leaves=20,
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(SETTINGS, max_examples=1_000)
+@given(doc=DOCS, flow=st.sampled_from([False, None]), width=st.sampled_from([20, 80, 1000]))
+def test_the_block_reader_reads_what_libyaml_reads(
+    doc: dict[str, Any], flow: bool | None, width: int
+) -> None:
+    text = yaml.safe_dump(
+        doc, default_flow_style=flow, width=width, allow_unicode=True, sort_keys=False
+    )
+    assert_block_reader_agrees(text.encode())
+
+
+def test_the_block_reader_reads_the_shipped_trees() -> None:
+    for path in sorted((Path(__file__).resolve().parents[2] / "dectree" / "trees").glob("*.yaml")):
+        raw = path.read_bytes()
+        assert parse_block(decode(raw)) is not None, path
+        assert_block_reader_agrees(raw)

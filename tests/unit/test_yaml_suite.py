@@ -8,6 +8,7 @@ None of the inputs is a tree, so each ends with exit 1 and problems, never
 exit 2 (usage) and never a traceback. Every problem line names the file and a
 1-based line and column inside it. Inputs the suite marks invalid are refused
 while reading (codes DT001-DT010), except the few that libyaml itself accepts.
+Where the fast block-style reader reads an input at all, it agrees with libyaml.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from dectree.cli import main
+from tests.unit.test_property import assert_block_reader_agrees
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = (ROOT / ".." / "shared" / "corpora" / "yaml-test-suite").resolve()
@@ -65,6 +67,9 @@ def test_every_input_ends_with_positioned_problems(
         assert 1 <= int(match["line"]) <= text_lines + 1, line
         assert int(match["col"]) >= 1, line
         codes.add(match["code"])
+    assert_block_reader_agrees(
+        path.read_bytes()
+    )  # the fast reader reads it as libyaml does, or not at all
     invalid = (path.parent / "error").exists()
     if invalid and case_id(path) not in LIBYAML_ACCEPTS:
         assert codes and all(c < "DT100" for c in codes), (

@@ -12,19 +12,22 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from dectree.catalog import Catalog
-from dectree.search import SearchIndex
-from dectree.session import Session, WalkError, tree_map
+if TYPE_CHECKING:
+    # The engine (pydantic models above all) is imported when first used, so
+    # the home screen paints before it is loaded.
+    from dectree.catalog import Catalog
+    from dectree.search import SearchIndex
+    from dectree.session import Session
 
 Clock = Callable[[], dt.datetime]
-Attach = Callable[[Session], object]
+Attach = Callable[["Session"], object]
 
 
 @dataclass(frozen=True)
@@ -84,18 +87,26 @@ class DectreeApp(App[int]):
         from dectree.app.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
-        if isinstance(self._source, Catalog):
-            self._loaded(self._source)
+        source = self._source
+        if not callable(source):
+            self._loaded(source)
         else:
-            self._load_catalog(self._source)
+            # Load once the first frame is out: a loading thread would hold the
+            # GIL while the home screen is being laid out and painted.
+            self.call_after_refresh(self._load_catalog, source)
 
-    @work(thread=True, exclusive=True, group="load")
+    # Explicit descriptions: by default Textual describes a worker by the repr()
+    # of its arguments, which for a catalog is the whole tree (seconds at 10,000 nodes).
+    @work(thread=True, exclusive=True, group="load", description="load the trees")
     def _load_catalog(self, load: Callable[[], Catalog]) -> None:
         catalog = load()
         self.call_from_thread(self._loaded, catalog)
 
-    @work(thread=True, exclusive=True, group="index")
+    @work(thread=True, exclusive=True, group="index", description="index the trees for search")
     def _build_index(self, catalog: Catalog) -> None:
+        from dectree.search import SearchIndex
+        from dectree.session import tree_map
+
         index = SearchIndex(tree_map(catalog))
         self.call_from_thread(self._indexed, index)
 
@@ -131,6 +142,8 @@ class DectreeApp(App[int]):
 
     def new_session(self) -> Session:
         """A new session over the catalog, with every `attach` hook applied to it."""
+        from dectree.session import Session, WalkError
+
         if self.catalog is None:
             raise WalkError("the trees are still loading")
         session = Session(self.catalog, clock=self.clock)
@@ -143,6 +156,7 @@ class DectreeApp(App[int]):
     ) -> Session | None:
         """Start a session and open the walk screen on it; None (and a notice) if it cannot."""
         from dectree.app.screens.walk import WalkScreen
+        from dectree.session import WalkError
 
         try:
             session = self.new_session()
@@ -194,6 +208,7 @@ class DectreeApp(App[int]):
     def action_export(self) -> None:
         """Write the walk on screen as Markdown (`dectree.export_walk`) and copy it."""
         from dectree.export_walk import export_walk
+        from dectree.session import Session
 
         session = getattr(self.screen, "session", None)
         if not isinstance(session, Session):

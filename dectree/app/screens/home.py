@@ -18,11 +18,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from dectree.app.widgets.results import ResultList
-from dectree.catalog import Catalog
-from dectree.session import tree_map
 
 if TYPE_CHECKING:
     from dectree.app.app import DectreeApp
+    from dectree.catalog import Catalog
 
 SEARCH_LIMIT = 50
 
@@ -103,6 +102,8 @@ class HomeScreen(Screen[None]):
 
     def update_results(self, query: str) -> None:
         """Trees when the query is empty, else the best hits across all trees."""
+        from dectree.session import tree_map
+
         app = self.dectree
         results = self.query_one(ResultList)
         if app.catalog is None:

@@ -10,14 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
 
 from dectree.app.safe import one_line, plain
-from dectree.model import Tree
-from dectree.search import Hit
+
+if TYPE_CHECKING:  # the home screen paints before the engine is imported
+    from dectree.model import Tree
+    from dectree.search import Hit
 
 MATCH_TEXT = {"exact": "matches", "words": "words in", "fuzzy": "looks like"}
 FIELD_TEXT = {

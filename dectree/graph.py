@@ -58,6 +58,21 @@ class TreeGraph:
     dangling: list[Edge] = field(default_factory=list)
     starts: set[str] = field(default_factory=set)
     terminals: set[str] = field(default_factory=set)
+    _lists: tuple[dict[str, list[str]], dict[str, list[str]]] | None = field(
+        default=None, init=False, repr=False
+    )
+
+    def _adjacency(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """Successor and predecessor lists as plain dicts, made once: the walks below
+        touch every node, and networkx's views cost a wrapper per lookup."""
+        if self._lists is None:
+            succ = {node: list(nbrs) for node, nbrs in self.graph.adjacency()}
+            pred: dict[str, list[str]] = {node: [] for node in succ}
+            for node, nbrs in succ.items():
+                for nxt in nbrs:
+                    pred[nxt].append(node)
+            self._lists = (succ, pred)
+        return self._lists
 
     @classmethod
     def build(cls, catalog: Catalog) -> TreeGraph:
@@ -85,7 +100,7 @@ class TreeGraph:
         """Nodes reachable from any tree's start (starts included)."""
         seen = set(self.starts)
         stack = list(self.starts)
-        succ = self.graph.succ
+        succ = self._adjacency()[0]
         while stack:
             for nxt in succ[stack.pop()]:
                 if nxt not in seen:
@@ -97,7 +112,7 @@ class TreeGraph:
         """Nodes from which some conclusion or ending escalation can be reached."""
         seen = set(self.terminals)
         stack = list(self.terminals)
-        pred = self.graph.pred
+        pred = self._adjacency()[1]
         while stack:
             for prev in pred[stack.pop()]:
                 if prev not in seen:
@@ -148,7 +163,7 @@ class TreeGraph:
         """
         if start not in within:
             return 0
-        succ = self.graph.succ
+        succ = self._adjacency()[0]
         best: dict[str, int] = {}
         on_path: set[str] = {start}
         stack: list[tuple[str, list[str]]] = [(start, [n for n in succ[start] if n in within])]

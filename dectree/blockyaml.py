@@ -57,8 +57,33 @@ class _Fallback(Exception):
     """The text uses YAML this reader leaves to libyaml."""
 
 
+class _Lines:
+    """The lines of a text, read forward one at a time (a list of a large file's
+    lines would cost more memory than the data read from them)."""
+
+    __slots__ = ("count", "index", "line", "start", "text")
+
+    def __init__(self, text: str, count: int) -> None:
+        self.text = text
+        self.count = count
+        self.start = 0
+        self.index = -1
+        self.line = ""
+
+    def at(self, index: int) -> str:
+        """Line `index` (0-based); never one before the last one asked for."""
+        while self.index < index:
+            end = self.text.find("\n", self.start)
+            if end < 0:
+                end = len(self.text)
+            self.line = self.text[self.start : end]
+            self.start = end + 1
+            self.index += 1
+        return self.line
+
+
 class _Reader:
-    def __init__(self, lines: list[str], final_newline: bool) -> None:
+    def __init__(self, lines: _Lines, final_newline: bool) -> None:
         self.lines = lines
         self.final_newline = final_newline
         self.memo: dict[str, Any] = {}
@@ -167,14 +192,16 @@ class _Reader:
             raise _Fallback
         lines = self.lines
         end = number + 1
-        while end < len(lines):
-            line = lines[end]
+        taken = []
+        while end < lines.count:
+            line = lines.at(end)
             stripped = line.lstrip(" ")
             if stripped and len(line) - len(stripped) <= self.key_indent:
                 break
+            taken.append(line)
             end += 1
-        body = "\n".join(lines[number + 1 : end])
-        if end < len(lines) or self.final_newline:
+        body = "\n".join(taken)
+        if end < lines.count or self.final_newline:
             body += "\n"
         fragment = f"k: {text}\n{body}"
         try:
@@ -189,7 +216,8 @@ class _Reader:
 
     def document(self) -> Document:
         lines = self.lines
-        count = len(lines)
+        count = lines.count
+        at = lines.at
         # (container, indent, is_mapping); mappings first take a key, then a value
         stack: list[tuple[Any, int, bool]] = []
         pending: tuple[PosDict, Any, int, int, int] | None = None  # dict, key, indent, line, col
@@ -197,7 +225,7 @@ class _Reader:
         root: PosDict | None = None
         i = 0
         while i < count:
-            line = lines[i]
+            line = at(i)
             stripped = line.lstrip(" ")
             if not stripped or stripped[0] == "#":
                 i += 1
@@ -300,10 +328,8 @@ def parse_block(text: str) -> Document | None:
         return None
     if text.startswith(("---", "...", "%")) or any(m in text for m in _LINE_MARKERS):
         return None
-    lines = text.split("\n")
-    final_newline = lines[-1] == ""
-    if final_newline:
-        lines.pop()
+    final_newline = text.endswith("\n")
+    lines = _Lines(text, text.count("\n") + (0 if final_newline else 1))
     try:
         return _Reader(lines, final_newline).document()
     except (_Fallback, SourceError, RecursionError):

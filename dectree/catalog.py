@@ -106,6 +106,7 @@ def load_file(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[LoadedTree | N
             raw = handle.read(max_bytes + 1)
     except OSError as exc:
         return None, [problem(name, 1, 1, "DT010", f"cannot read file: {exc.strerror or exc}")]
+    digest = hashlib.sha256(raw).hexdigest()
     try:
         document = read(raw, max_bytes=max_bytes)
     except SourceError as exc:
@@ -114,11 +115,11 @@ def load_file(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[LoadedTree | N
         return None, [
             problem(name, 1, 1, "DT008", "document too deeply nested or too large to read")
         ]
+    del raw  # a large file's bytes are not kept while its model is built
     try:
         tree = Tree.model_validate(document.data)
     except ValidationError as exc:
         return None, schema_problems(name, document.data, exc)
-    digest = hashlib.sha256(raw).hexdigest()
     return LoadedTree(tree, name, digest, document.data), []
 
 

@@ -326,6 +326,20 @@ def main() -> int:
         env=ship_env,
     )
 
+    print("hostile inputs", file=sys.stderr)
+    sys.path.insert(0, str(HERE.parent))
+    from tests.unit.test_robustness import HOSTILE  # the inputs the test suite refuses
+
+    hostile_dir = work / "hostile"
+    hostile_dir.mkdir(exist_ok=True)
+    hostile: dict[str, Result] = {}
+    for name in sorted(HOSTILE):
+        path = hostile_dir / f"{name}.yaml"
+        path.write_bytes(HOSTILE[name][0]())
+        hostile[name] = measure(
+            name, [*dectree, "--no-cache", str(path)], repeat=rep, cwd=work, env=env
+        )
+
     print("search", file=sys.stderr)
     search = json.loads(
         subprocess.run(
@@ -350,6 +364,7 @@ def main() -> int:
         info,
         results,
         startup,
+        hostile,
         search,
         stats,
         nodes,
@@ -369,6 +384,7 @@ def render(
     info: dict[str, str],
     results: dict[str, dict[str, Result | None]],
     startup: dict[str, Result],
+    hostile: dict[str, Result],
     search: dict[str, object],
     stats: dict[str, object] | None,
     nodes: int,
@@ -441,6 +457,19 @@ def render(
             f"| {label} | {1000 * r.wall:.0f} | {r.peak_mb:.0f} | {r.wall / floor.wall:.1f}x |"
         )
     out.append("")
+    out.append("### Hostile and huge inputs: `dectree validate --no-cache FILE` (default limits)")
+    out.append("")
+    out.append("| input | wall s | peak MB | exit |")
+    out.append("|---|---:|---:|---:|")
+    for name, r in hostile.items():
+        out.append(f"| {name} | {r.wall:.2f} | {r.peak_mb:.0f} | {sorted(set(r.codes))} |")
+    out.append("")
+    slowest = max(hostile.values(), key=lambda r: r.wall)
+    biggest = max(hostile.values(), key=lambda r: r.peak_mb)
+    goals.append(
+        f"- hostile inputs: slowest {slowest.label} {slowest.wall:.2f} s (goal < 1 s), "
+        f"largest {biggest.label} {biggest.peak_mb:.0f} MB (goal < 200 MB)"
+    )
     out.append(
         f"### Search over {search['nodes']:,} nodes (index built once in {search['index_build_s']:.2f} s)"
     )

@@ -29,6 +29,17 @@ class Problem:
     code: str
     message: str
 
+    def to_dict(self) -> dict[str, str | int]:
+        """The JSON form used by every `--format json` output."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "level": self.level.value,
+            "code": self.code,
+            "message": self.message,
+        }
+
     def __str__(self) -> str:
         return (
             f"{self.path}:{self.line}:{self.column}: {self.level.value} {self.code} {self.message}"

@@ -250,17 +250,7 @@ def to_json(report: ScenarioReport, *, strict: bool = False) -> dict[str, Any]:
             }
             for u in report.uncovered
         ],
-        "problems": [
-            {
-                "path": p.path,
-                "line": p.line,
-                "column": p.column,
-                "level": p.level.value,
-                "code": p.code,
-                "message": p.message,
-            }
-            for p in report.problems
-        ],
+        "problems": [p.to_dict() for p in report.problems],
         "total": len(report.results),
         "passed": report.passed,
         "failed": report.failed,

@@ -115,17 +115,7 @@ def run(args: argparse.Namespace) -> int:
             {
                 "files": outcome.files,
                 "trees": outcome.trees,
-                "problems": [
-                    {
-                        "path": p.path,
-                        "line": p.line,
-                        "column": p.column,
-                        "level": p.level.value,
-                        "code": p.code,
-                        "message": p.message,
-                    }
-                    for p in problems
-                ],
+                "problems": [p.to_dict() for p in problems],
                 "errors": counts[Severity.error],
                 "warnings": counts[Severity.warning],
                 "ok": not failed,

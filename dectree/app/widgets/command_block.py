@@ -20,6 +20,7 @@ from dectree.app.safe import clean, paragraph, plain
 from dectree.fill import FilledCommand
 
 SECRET_MASK = "••••••"
+LINES = ("command-key", "command-text", "command-missing", "command-look")
 
 
 def command_content(filled: FilledCommand) -> Content:
@@ -38,7 +39,12 @@ def command_content(filled: FilledCommand) -> Content:
 
 
 class CommandBlock(Vertical):
-    """A copyable command. `number` is 1-based and matches the copy key."""
+    """A copyable command. `number` is 1-based and matches the copy key.
+
+    Its four lines (copy key, command, unset variables, what to look for) always
+    exist and are hidden when empty, so `refill` can show another command in
+    the same widgets: the walk screen reuses blocks from step to step.
+    """
 
     @dataclass
     class CopyRequested(Message):
@@ -63,25 +69,39 @@ class CommandBlock(Vertical):
         self.single = single
 
     def compose(self) -> ComposeResult:
+        for name, content in zip(LINES, self._lines(), strict=True):
+            line = Static(content or "", classes=name)
+            line.display = content is not None
+            yield line
+
+    def refill(self, other: CommandBlock) -> None:
+        """Show what `other` (a block that is not mounted) would show, in these widgets."""
+        self.number, self.filled, self.single = other.number, other.filled, other.single
+        self.look_for, self.where = other.look_for, other.where
+        if not self.is_mounted:
+            return
+        for line, content in zip(self.query_children(Static), self._lines(), strict=True):
+            line.display = content is not None
+            line.update(content or "")
+
+    def _lines(self) -> list[Content | None]:
+        """Copy key and where, the command, the unset variables, what to look for."""
         key = "c" if self.single else f"c {self.number}"
         top: list[str | Content | tuple[str, str]] = [(f"[{key}] copy", "bold $text-secondary")]
         if self.where:
             top += ["  ", plain(self.where, "italic $text-muted")]
-        yield Static(Content.assemble(*top), classes="command-key")
-        yield Static(command_content(self.filled), classes="command-text")
+        missing = None
         if self.filled.missing:
             names = ", ".join("{" + name + "}" for name in self.filled.missing)
-            yield Static(
-                Content.assemble(
-                    ("not set: ", "$text-warning"), plain(names, "$text-warning"), ("  (v to set)", "$text-muted")
-                ),
-                classes="command-missing",
+            missing = Content.assemble(
+                ("not set: ", "$text-warning"),
+                plain(names, "$text-warning"),
+                ("  (v to set)", "$text-muted"),
             )
+        look = None
         if self.look_for:
-            yield Static(
-                Content.assemble(("Look for: ", "bold"), paragraph(self.look_for)),
-                classes="command-look",
-            )
+            look = Content.assemble(("Look for: ", "bold"), paragraph(self.look_for))
+        return [Content.assemble(*top), command_content(self.filled), missing, look]
 
     def on_click(self) -> None:
         self.post_message(self.CopyRequested(self.number - 1))

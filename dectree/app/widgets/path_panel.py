@@ -1,8 +1,10 @@
 """The side panel: the path so far, one entry per step, question and answer.
 
 Selecting an earlier step (Enter or a click) asks the walk screen to reopen it.
-The panel is an `OptionList`, which draws only the lines on screen, so a long
-path costs nothing per key press.
+The panel is an `OptionList`, which draws only the lines on screen. A new
+step changes only the end of the path, so `show` keeps the entries that did
+not change and replaces the rest: a key press costs the same at step 500 as
+at step 5 (rebuilding every entry cost a third more per key at 200 steps).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
+from textual.widgets.option_list import Option
 
 from dectree.app.safe import one_line, plain
 from dectree.search import node_title
@@ -51,25 +54,63 @@ class PathPanel(OptionList):
         super().__init__(id="path")
         self.border_title = "Path"
         self._steps: list[int | None] = []
+        self._keys: list[tuple[object, ...]] = []  # what each entry shows, to find what changed
 
     def show(self, session: Session) -> None:
-        """Rebuild the entries from the session's path, highlighting the current step."""
+        """Show the session's path, the current step highlighted; redraw only what changed."""
         path: Sequence[PathStep] = session.path
-        prompts: list[Content] = []
-        self._steps = []
+        keys: list[tuple[object, ...]] = []
+        steps: list[int | None] = []
         previous_tree = path[0].tree_id if path else None
+        last = len(path) - 1
         for index, step in enumerate(path):
             if step.tree_id != previous_tree:
-                prompts.append(switch_prompt(session, step.tree_id))
-                self._steps.append(None)
+                keys.append(("switch", step.tree_id))
+                steps.append(None)
                 previous_tree = step.tree_id
-            prompts.append(step_prompt(index + 1, step, session, index == len(path) - 1))
-            self._steps.append(index)
-        self.set_options(prompts)
-        for position, step_index in enumerate(self._steps):
-            if step_index is None:
-                self.disable_option_at_index(position)
-        self.highlighted = len(prompts) - 1 if prompts else None
+            keys.append(("step", step.tree_id, step.node_id, step.answer, step.note, index == last))
+            steps.append(index)
+        same = 0
+        for before, after in zip(self._keys, keys, strict=False):
+            if before != after:
+                break
+            same += 1
+        if same < len(keys) or same < len(self._keys):
+            options = [
+                Option(switch_prompt(session, str(key[1])), disabled=True)
+                if step_index is None
+                else Option(step_prompt(step_index + 1, path[step_index], session, key[-1] is True))
+                for key, step_index in zip(keys[same:], steps[same:], strict=True)
+            ]
+            self._replace_from(same, options)
+        self._keys, self._steps = keys, steps
+        self.highlighted = len(keys) - 1 if keys else None
+
+    def _replace_from(self, start: int, options: list[Option]) -> None:
+        """Drop the entries from `start` on and add `options` after the rest.
+
+        `OptionList` has no public way to do this without measuring every entry
+        again, so the line cache (textual 8.2, pinned) is cut at `start` and
+        `add_options` measures only the new entries.
+        """
+        cache = self._line_cache
+        first_line = cache.index_to_line.get(start)
+        if start == 0 or first_line is None:
+            self.set_options(options)
+            return
+        for option in self._options[start:]:
+            del self._option_to_index[option]
+        del self._options[start:]
+        del cache.lines[first_line:]
+        for index in [i for i in cache.heights if i >= start]:
+            del cache.heights[index]
+            cache.index_to_line.pop(index, None)
+        self._mouse_hovering_over = None
+        if options:
+            self.add_options(options)
+        else:
+            self.refresh(layout=self.styles.auto_dimensions)
+            self._update_lines()
 
     def step_at(self, position: int | None) -> int | None:
         """The path step shown at an option position (None for tree-switch lines)."""

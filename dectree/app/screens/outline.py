@@ -39,8 +39,26 @@ class Entry:
     expandable: bool
 
 
+def without_loops(node_ids: list[str]) -> list[str]:
+    """The path with every loop taken cut out: `a b c a d` becomes `a d`."""
+    out: list[str] = []
+    at: dict[str, int] = {}
+    for node_id in node_ids:
+        if node_id in at:
+            del out[at[node_id] + 1 :]
+            at = {n: i for i, n in enumerate(out)}
+        else:
+            at[node_id] = len(out)
+            out.append(node_id)
+    return out
+
+
 def path_to(tree: TreeModel, session: Session) -> list[str]:
-    """Node ids from the tree's start to the current node: the walked path, else the shortest."""
+    """Node ids from the tree's start to the current node: the walked path, else the shortest.
+
+    Loops walked (a retry question leading back) are cut out, so the path ends at
+    the current node and the outline can open down to it.
+    """
     current = session.current
     walked: list[str] = []
     for step in reversed(session.path):
@@ -48,7 +66,7 @@ def path_to(tree: TreeModel, session: Session) -> list[str]:
             break
         walked.insert(0, step.node_id)
     if walked and walked[0] == tree.start:
-        return walked
+        return without_loops(walked)
     target = walked[0] if walked else current.node_id
     parents: dict[str, str | None] = {tree.start: None}
     queue = deque([tree.start])
@@ -71,7 +89,7 @@ def path_to(tree: TreeModel, session: Session) -> list[str]:
     while at is not None:
         chain.insert(0, at)
         at = parents[at]
-    return chain + walked[1:]
+    return without_loops(chain + walked[1:])
 
 
 class OutlineScreen(ModalScreen[int | None]):
@@ -119,6 +137,7 @@ class OutlineScreen(ModalScreen[int | None]):
         node: TreeNode[Entry] = outline.root
         self._populate(node)
         node.expand()
+        depth = 0
         for node_id in path_to(self.tree_model, self.session)[1:]:
             child = next((c for c in node.children if c.data and c.data.node_id == node_id), None)
             if child is None:
@@ -126,13 +145,28 @@ class OutlineScreen(ModalScreen[int | None]):
             self._populate(child)
             child.expand()
             node = child
+            depth += 1
         outline.focus()
-        self.call_after_refresh(self._move_to, node)
+        # Cursor on the current node before the first frame (last_line builds the
+        # lines), so the first frame is not spent on the top of a deep path...
+        if outline.last_line >= 0:
+            self._move_to(node, depth)
+        # ...and again once the tree has its size, to scroll it into view.
+        self.call_after_refresh(self._move_to, node, depth)
 
-    def _move_to(self, node: TreeNode[Entry]) -> None:
+    def _move_to(self, node: TreeNode[Entry], depth: int) -> None:
         outline = self.query_one("#outline", Tree)
         outline.move_cursor(node)
         outline.scroll_to_node(node, animate=False)
+        # Deep in a long walk the label starts right of the dialog's edge (the
+        # guides take `guide_depth` columns a level): scroll it into view. Before
+        # the first layout the width is not known yet: the app's is close enough.
+        label_x = depth * outline.guide_depth
+        width = outline.scrollable_content_region.width or self.app.size.width * 9 // 10
+        left = outline.scroll_offset.x
+        if not left <= label_x <= left + width * 2 // 3:
+            x = max(0, label_x - width // 3)
+            outline.scroll_to(x=x, animate=False, force=True, immediate=True)
 
     # -- building lazily ----------------------------------------------------------
 

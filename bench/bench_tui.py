@@ -21,9 +21,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import gc
+import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -37,7 +38,7 @@ sys.path.insert(0, str(HERE))
 
 import tui_trees  # noqa: E402 - bench/ is not a package
 from tui_floor import LABEL_TEXT, FloorWalk, walk_nodes  # noqa: E402
-from tui_frames import FrameWatch, timed_press  # noqa: E402
+from tui_frames import FrameWatch, Marker, timed_press  # noqa: E402
 from tui_startup import first_frames  # noqa: E402
 
 PY = sys.executable
@@ -130,7 +131,7 @@ def startup(runs: int) -> dict[str, Series]:
 @dataclass
 class WalkResult:
     steps: Series
-    outline: float | None = None
+    outline: dict[str, float] = field(default_factory=dict)  # after N steps -> seconds
 
 
 def _markers(index: int, *, detail: bool) -> list[str]:
@@ -140,26 +141,19 @@ def _markers(index: int, *, detail: bool) -> list[str]:
     return markers
 
 
-def _outline_moved(app: Any) -> bool:
-    """Whether the outline is open with its cursor moved down the walked path and in view.
+def _outline_markers(tree: Any, index: int, spine: int) -> list[Marker]:
+    """The outline's legend, and the current node's line (◉ then its title) in view."""
+    from dectree.search import node_title
 
-    Tested on the app's state at the frame, not on its text: on a deep path the
-    label starts right of the dialog's edge (4 columns of guides per level).
-    """
-    from textual.widgets import Tree
-
-    outline: Tree[Any] | None = next(iter(app.screen.query("#outline").results(Tree)), None)
-    if outline is None:
-        return False
-    top: int = outline.scroll_offset.y
-    line: int = outline.cursor_line
-    return 0 < line and top <= line < top + outline.scrollable_content_region.height
+    node = tree.nodes[tui_trees.spine_id(index) if index < spine else "retry"]
+    return ["question  » action", re.compile("◉ .*" + re.escape(node_title(node, 70)[:16]))]
 
 
 async def walk_app(catalog: Any, tree_id: str, spine: int, steps: int) -> WalkResult:
-    """The real app: `1` at every step, then `o` for the outline."""
+    """The real app: `1` at every step; `o` for the outline after 10 steps and at the end."""
     from dectree.app.app import build_app
 
+    tree = catalog.trees[tree_id].tree
     app = build_app(catalog, tree=tree_id, clock=lambda: NOW, today=NOW.date(), cursor_blink=False)
     result = WalkResult(Series())
     async with app.run_test(size=SIZE) as pilot:
@@ -167,15 +161,16 @@ async def walk_app(catalog: Any, tree_id: str, spine: int, steps: int) -> WalkRe
         await app.workers.wait_for_complete()
         await pilot.pause()
         at = 0
-        for _ in range(steps):
+        for step in range(1, steps + 1):
             at = tui_trees.step_after(at, spine)
             result.steps.values.append(
                 await timed_press(pilot, watch, "1", _markers(at, detail=True))
             )
-        result.outline = await timed_press(
-            pilot, watch, "o", ["question  » action", lambda _text: _outline_moved(app)]
-        )
-        await pilot.press("escape")
+            if step in (10, steps):
+                markers = _outline_markers(tree, at, spine)
+                result.outline[str(step)] = await timed_press(pilot, watch, "o", markers)
+                await pilot.press("escape")
+                await pilot.pause()
     return result
 
 
@@ -196,19 +191,33 @@ async def walk_floor(catalog: Any, tree_id: str, spine: int, steps: int) -> Walk
     return result
 
 
-def walking(work: Path, steps: int) -> dict[str, dict[str, WalkResult]]:
+def walk_one(which: str, tree_id: str, work: Path, steps: int) -> None:
+    """Child process: one walk, printed as JSON (each walk gets a fresh interpreter)."""
     from dectree.catalog import load_catalog
 
+    spine = next(spine for name, _, spine in TREES if name == tree_id)
+    catalog = load_catalog([str(work / "trees" / f"{tree_id}.yaml")])
+    if catalog.problems or tree_id not in catalog.trees:
+        raise RuntimeError(f"{tree_id}: {catalog.problems[:3]}")
+    run = walk_app if which == "app" else walk_floor
+    result = asyncio.run(run(catalog, tree_id, spine, steps))
+    print(json.dumps({"steps": result.steps.values, "outline": result.outline}))
+
+
+def walking(work: Path, steps: int) -> dict[str, dict[str, WalkResult]]:
     out: dict[str, dict[str, WalkResult]] = {}
     for tree_id, nodes, spine in TREES:
-        path = tui_trees.write_walk_tree(work / "trees", tree_id, nodes, spine)
-        catalog = load_catalog([str(path)])
-        if catalog.problems or tree_id not in catalog.trees:
-            raise RuntimeError(f"{path}: {catalog.problems[:3]}")
+        tui_trees.write_walk_tree(work / "trees", tree_id, nodes, spine)
         row: dict[str, WalkResult] = {}
-        for name, run in (("floor", walk_floor), ("app", walk_app)):
-            gc.collect()
-            row[name] = asyncio.run(run(catalog, tree_id, spine, steps))
+        for name in ("floor", "app"):
+            cmd = [PY, __file__, "--walk-one", name, tree_id, "--steps", str(steps)]
+            done = subprocess.run(
+                [*cmd, "--work", str(work)], capture_output=True, text=True, check=False
+            )
+            if done.returncode != 0:
+                raise RuntimeError(f"{' '.join(cmd)}: {done.stderr[-2000:]}")
+            data = json.loads(done.stdout)
+            row[name] = WalkResult(Series(data["steps"]), data["outline"])
             print(
                 f"  {tree_id} {name}: median {1000 * row[name].steps.median:.1f} ms, "
                 f"worst {1000 * row[name].steps.worst:.1f} ms",
@@ -265,8 +274,10 @@ def render(
         f"- app median, 10,000 vs 50 nodes: {big.steps.median / small.steps.median:.2f}x",
         f"- 10,000 nodes, steps 1-20 vs the last 20 (path panel at {steps} entries): "
         f"{ms(first.median)} vs {ms(last.median)} ms median",
-        f"- outline (`o`) to the current node on screen: {ms(small.outline or 0)} ms (50 nodes), "
-        f"{ms(big.outline or 0)} ms (10,000 nodes)",
+        f"- outline (`o`) to the current node's line on screen, after 10 steps: "
+        f"{ms(small.outline['10'])} ms (50 nodes), {ms(big.outline['10'])} ms (10,000 nodes); "
+        f"after {steps} steps: {ms(small.outline[str(steps)])} ms (50 nodes, the walk went "
+        f"round the retry loop), {ms(big.outline[str(steps)])} ms (10,000 nodes, {steps} levels deep)",
         "",
     ]
     return "\n".join(lines)
@@ -279,11 +290,17 @@ def main() -> int:
     parser.add_argument("--steps", type=int, help="steps per walk (default 200)")
     parser.add_argument("--skip-startup", action="store_true")
     parser.add_argument("--work", type=Path, default=HERE / ".work" / "tui")
+    parser.add_argument(
+        "--walk-one", nargs=2, metavar=("floor|app", "TREE"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     runs = args.runs or (5 if args.quick else 15)
     steps = args.steps or (50 if args.quick else 200)
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
+    if args.walk_one:
+        walk_one(args.walk_one[0], args.walk_one[1], work, steps)
+        return 0
     info = machine()
     print("start-up", file=sys.stderr)
     start = (

@@ -22,6 +22,7 @@ from textual.app import App
 Marker = Union[str, "re.Pattern[str]", Callable[[str], bool]]
 """A text, a pattern searched for, or a test of the frame's text (which may look at the app)."""
 
+CURSOR_TO = re.compile(r"\x1b\[\d+;\d+H")  # a jump to another line: a line break in the text
 ANSI = re.compile(r"\x1b\[[0-9;?<>=$]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]")
 
 
@@ -47,7 +48,7 @@ class FrameWatch:
             now = time.perf_counter()
             self.frames += 1
             if self._pending:
-                plain = ANSI.sub("", text)
+                plain = ANSI.sub("", CURSOR_TO.sub("\n", text))
                 self._pending = [m for m in self._pending if not _found(m, plain)]
                 if not self._pending:
                     self._at = now

@@ -335,7 +335,8 @@ def main() -> int:
     hostile_dir.mkdir(exist_ok=True)
     hostile: dict[str, Result] = {}
     for name in sorted(HOSTILE):
-        path = hostile_dir / f"{name}.yaml"
+        (hostile_dir / name).mkdir(exist_ok=True)  # alone: validate loads a file's siblings
+        path = hostile_dir / name / "input.yaml"
         path.write_bytes(HOSTILE[name][0]())
         hostile[name] = measure(
             name, [*dectree, "--no-cache", str(path)], repeat=rep, cwd=work, env=env

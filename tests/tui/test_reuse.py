@@ -12,14 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
-from dectree.app.app import DectreeApp
+from dectree.app.app import DectreeApp, build_app
 from dectree.app.screens.walk import WalkScreen
 from dectree.app.widgets.node_view import NodeView
 from dectree.app.widgets.path_panel import PathPanel
+from dectree.catalog import Catalog, LoadedTree
+from dectree.model import Tree as TreeModel
 from dectree.session import Session
+from tests.tui.conftest import TODAY, frozen_clock
 from tests.tui.helpers import widget_text
 
 MakeApp = Callable[..., DectreeApp]
@@ -32,18 +36,25 @@ def session_of(app: DectreeApp) -> Session:
     return screen.session
 
 
+def shown(widget: Widget) -> object:
+    """A Static's content with its styles (spans), else its plain text."""
+    visual = widget.render() if isinstance(widget, Static) else None
+    if isinstance(visual, Content):
+        return (visual.plain, tuple(visual.spans))
+    return widget_text(widget)
+
+
 def describe(widget: Widget) -> list[object]:
-    """What a container shows, child by child: kind, classes and text; hidden children left out."""
+    """What a container shows, child by child: kind, classes, text and styles, children;
+    hidden children left out."""
     out: list[object] = []
     for child in widget.children:
         if not child.display:
             continue
-        if isinstance(child, Markdown):
-            out.append(("Markdown", child.source, describe(child)))
-        elif isinstance(child, Static):
-            out.append((type(child).__name__, sorted(child.classes), widget_text(child)))
-        else:
-            out.append((type(child).__name__, sorted(child.classes), describe(child)))
+        source = child.source if isinstance(child, Markdown) else None
+        out.append(
+            (type(child).__name__, sorted(child.classes), source, shown(child), describe(child))
+        )
     return out
 
 
@@ -80,6 +91,81 @@ async def test_node_view_refilled_shows_what_a_fresh_view_shows(make_app: MakeAp
             shown = describe(app.screen.query_one(NodeView))
             expected = await fresh_node_view(make_app, session)
             assert shown == expected, f"after move {number}, at {session.current.ref}"
+
+
+DETAILS = [
+    "One paragraph with **bold**, *emphasis* and `code`.",
+    "First paragraph.\n\nSecond paragraph with `x`\nand a soft break.",
+    "Only one paragraph now.",
+    "- a bullet\n- another `one`\n\nthen a paragraph",
+    "A paragraph\n\n1. one\n2. two",
+    "A paragraph\n\n1. three\n2. four\n3. five",
+    "Back to *plain* text.",
+    "```\ncode block [b]not markup[/b]\n```",
+    "| a | b |\n|---|---|\n| 1 | 2 |",
+    "A [link](https://example.com) in [red]text[/red].",
+    "Two\n\nparagraphs again.",
+]
+
+
+def details_tree() -> TreeModel:
+    """Questions d0, d1, ... in a chain, each with one of `DETAILS`."""
+    nodes: dict[str, object] = {}
+    for i, detail in enumerate(DETAILS):
+        nodes[f"d{i}"] = {
+            "kind": "question",
+            "prompt": f"Question {i}?",
+            "detail": detail,
+            "checks": [{"run": f"check {i}"}],
+            "choices": [
+                {"label": "Go on", "next": f"d{i + 1}" if i + 1 < len(DETAILS) else "end"},
+                {"label": "Stop", "next": "end"},
+            ],
+        }
+    nodes["end"] = {
+        "kind": "conclusion",
+        "outcome": "resolved",
+        "root_cause": "Done.",
+        "resolution": [{"do": "Nothing."}],
+    }
+    return TreeModel.model_validate(
+        {
+            "id": "details",
+            "title": "Details",
+            "version": "1",
+            "purpose": "Markdown shapes.",
+            "scope": "Tests.",
+            "review": {
+                "last_updated": "2026-01-01",
+                "updated_by": "t",
+                "next_review": "2099-01-01",
+            },
+            "start": "d0",
+            "nodes": nodes,
+        }
+    )
+
+
+async def test_markdown_refilled_across_shapes_shows_what_a_fresh_view_shows() -> None:
+    tree = details_tree()
+    catalog = Catalog(trees={tree.id: LoadedTree(tree, "details.yaml", "0", {})})  # type: ignore[arg-type]
+
+    def make(**kwargs: object) -> DectreeApp:
+        return build_app(catalog, clock=frozen_clock, today=TODAY, **kwargs)  # type: ignore[arg-type]
+
+    app = make(tree="details")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        session = session_of(app)
+        for number in range(1, len(DETAILS)):
+            session.choose(0)
+            await pilot.pause()
+            assert session.current.node_id == f"d{number}"
+            shown_now = describe(app.screen.query_one(NodeView))
+            assert shown_now == await fresh_node_view(make, session), f"at d{number}"
+        session.back()  # and backwards: a longer text after a shorter one
+        await pilot.pause()
+        assert describe(app.screen.query_one(NodeView)) == await fresh_node_view(make, session)
 
 
 def panel_state(panel: PathPanel) -> tuple[object, ...]:
@@ -144,3 +230,23 @@ async def test_path_panel_after_many_changes_matches_a_rebuilt_one(make_app: Mak
         state = panel_state(panel)
         assert len(panel.options) > 3
         assert state == rebuilt(panel, session)
+
+
+async def test_path_panel_after_a_resize_or_unmeasured_matches_a_rebuilt_one(make_app: MakeApp) -> None:
+    app = make_app(tree="net")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        session = session_of(app)
+        panel = app.screen.query_one(PathPanel)
+        session.choose(0)
+        await pilot.pause()
+        await pilot.resize_terminal(70, 30)  # the panel measures its lines again
+        session.choose(0)
+        await pilot.pause()
+        assert len(panel.options) == 3
+        assert panel_state(panel) == rebuilt(panel, session)
+        panel._line_cache.clear()  # lines not measured (yet): every entry is set again
+        Session.proceed(session)
+        await pilot.pause()
+        assert len(panel.options) == 4
+        assert panel_state(panel) == rebuilt(panel, session)

@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
+from textual.widgets.markdown import MarkdownBlock
 
 from dectree.app.safe import clean, one_line, paragraph, plain
 from dectree.app.widgets.command_block import CommandBlock
@@ -50,11 +51,48 @@ def _parser() -> MarkdownIt:
 
 
 class TreeMarkdown(Markdown):
-    """Tree-authored Markdown that remembers its text, so a step showing the same text keeps it."""
+    """Tree-authored Markdown that can show another text in the blocks it has."""
 
     def __init__(self, text: str) -> None:
         super().__init__(text, open_links=False, classes="detail", parser_factory=_parser)
         self.text = text
+
+    async def refill(self, text: str) -> None:
+        """Show `text`: paragraphs refilled in place, other blocks mounted anew.
+
+        `Markdown.update` mounts a widget per block (and several per list item)
+        on every call; most details are paragraphs only, and Textual's own
+        streaming (`Markdown.append`) refills a paragraph from another this way.
+        Textual internals (8.2): with any other Textual, `update` does it all.
+        """
+        self.text = text
+        async with self.lock:
+            try:
+                new = list(self._parse_markdown(_parser().parse(text)))
+                self._theme = self.app.theme
+            except AttributeError:
+                new = None
+            if new is not None:
+                old = list(self.query_children(MarkdownBlock))
+                paragraph = self.get_block_class("paragraph_open")
+                kept = 0
+                for before, after in zip(old, new, strict=False):
+                    if type(before) is not paragraph or type(after) is not paragraph:
+                        break
+                    await before._update_from_block(after)
+                    before.source_range = after.source_range
+                    kept += 1
+                with self.app.batch_update():
+                    if kept < len(old):
+                        await self.remove_children(old[kept:])
+                    if kept < len(new):
+                        await self.mount_all(new[kept:])
+                self._markdown = text
+                self._table_of_contents = None
+                lines = text.splitlines()
+                self._last_parsed_line = len(lines) - (1 if lines and lines[-1] else 0)
+                return
+        await self.update(text)
 
 
 def markdown(text: str) -> TreeMarkdown:
@@ -136,8 +174,7 @@ async def refill(before: Widget, after: Widget) -> bool:
         return False
     if isinstance(before, TreeMarkdown) and isinstance(after, TreeMarkdown):
         if before.text != after.text:
-            before.text = after.text
-            await before.update(after.text)
+            await before.refill(after.text)
         return True
     if isinstance(before, CommandBlock) and isinstance(after, CommandBlock):
         before.refill(after)

@@ -76,41 +76,50 @@ class PathPanel(OptionList):
                 break
             same += 1
         if same < len(keys) or same < len(self._keys):
+            if not self._cut_at(same):
+                same = 0
             options = [
                 Option(switch_prompt(session, str(key[1])), disabled=True)
                 if step_index is None
                 else Option(step_prompt(step_index + 1, path[step_index], session, key[-1] is True))
                 for key, step_index in zip(keys[same:], steps[same:], strict=True)
             ]
-            self._replace_from(same, options)
+            if same == 0:
+                self.set_options(options)
+            elif options:
+                self.add_options(options)  # measures only the new entries
+            else:
+                self.refresh(layout=self.styles.auto_dimensions)
+                self._update_lines()
         self._keys, self._steps = keys, steps
         self.highlighted = len(keys) - 1 if keys else None
 
-    def _replace_from(self, start: int, options: list[Option]) -> None:
-        """Drop the entries from `start` on and add `options` after the rest.
+    def _cut_at(self, start: int) -> bool:
+        """Drop the entries from `start` on, keeping what is known of the others.
 
-        `OptionList` has no public way to do this without measuring every entry
-        again, so the line cache (textual 8.2, pinned) is cut at `start` and
-        `add_options` measures only the new entries.
+        `OptionList` has no public way to do this short of measuring every entry
+        again, so its line cache (Textual 8.2) is cut at `start`. False, with
+        nothing changed, when that cannot be done (nothing to keep, the lines not
+        measured yet, another Textual): the caller then sets every entry.
         """
-        cache = self._line_cache
-        first_line = cache.index_to_line.get(start)
-        if start == 0 or first_line is None:
-            self.set_options(options)
-            return
-        for option in self._options[start:]:
-            del self._option_to_index[option]
-        del self._options[start:]
-        del cache.lines[first_line:]
-        for index in [i for i in cache.heights if i >= start]:
-            del cache.heights[index]
-            cache.index_to_line.pop(index, None)
-        self._mouse_hovering_over = None
-        if options:
-            self.add_options(options)
-        else:
-            self.refresh(layout=self.styles.auto_dimensions)
-            self._update_lines()
+        if start == 0:
+            return False
+        try:
+            cache = self._line_cache
+            first_line = cache.index_to_line.get(start)
+            if first_line is None or len(self._options) < start:
+                return False
+            for option in self._options[start:]:
+                del self._option_to_index[option]
+            del self._options[start:]
+            del cache.lines[first_line:]
+            for index in [i for i in cache.heights if i >= start]:
+                del cache.heights[index]
+                cache.index_to_line.pop(index, None)
+            self._mouse_hovering_over = None
+        except (AttributeError, KeyError, TypeError):
+            return False
+        return True
 
     def step_at(self, position: int | None) -> int | None:
         """The path step shown at an option position (None for tree-switch lines)."""

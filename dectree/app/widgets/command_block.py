@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
@@ -20,7 +18,6 @@ from dectree.app.safe import clean, paragraph, plain
 from dectree.fill import FilledCommand
 
 SECRET_MASK = "••••••"
-LINES = ("command-key", "command-text", "command-missing", "command-look")
 
 
 def command_content(filled: FilledCommand) -> Content:
@@ -38,12 +35,12 @@ def command_content(filled: FilledCommand) -> Content:
     return Content.assemble(*parts)
 
 
-class CommandBlock(Vertical):
+class CommandBlock(Static):
     """A copyable command. `number` is 1-based and matches the copy key.
 
-    Its four lines (copy key, command, unset variables, what to look for) always
-    exist and are hidden when empty, so `refill` can show another command in
-    the same widgets: the walk screen reuses blocks from step to step.
+    One widget whose lines are the copy key (and where to run it), the command,
+    the variables not set yet and what to look for: the walk screen refills it
+    with the next node's command (`refill`) instead of mounting a new one.
     """
 
     @dataclass
@@ -67,41 +64,32 @@ class CommandBlock(Vertical):
         self.look_for = look_for
         self.where = where
         self.single = single
-
-    def compose(self) -> ComposeResult:
-        for name, content in zip(LINES, self._lines(), strict=True):
-            line = Static(content or "", classes=name)
-            line.display = content is not None
-            yield line
+        self.update(self._content())
 
     def refill(self, other: CommandBlock) -> None:
-        """Show what `other` (a block that is not mounted) would show, in these widgets."""
+        """Show what `other` (a block that is not mounted) shows."""
         self.number, self.filled, self.single = other.number, other.filled, other.single
         self.look_for, self.where = other.look_for, other.where
-        if not self.is_mounted:
-            return
-        for line, content in zip(self.query_children(Static), self._lines(), strict=True):
-            line.display = content is not None
-            line.update(content or "")
+        self.update(self._content())
 
-    def _lines(self) -> list[Content | None]:
-        """Copy key and where, the command, the unset variables, what to look for."""
+    def _content(self) -> Content:
         key = "c" if self.single else f"c {self.number}"
         top: list[str | Content | tuple[str, str]] = [(f"[{key}] copy", "bold $text-secondary")]
         if self.where:
             top += ["  ", plain(self.where, "italic $text-muted")]
-        missing = None
+        lines = [Content.assemble(*top), command_content(self.filled)]
         if self.filled.missing:
             names = ", ".join("{" + name + "}" for name in self.filled.missing)
-            missing = Content.assemble(
-                ("not set: ", "$text-warning"),
-                plain(names, "$text-warning"),
-                ("  (v to set)", "$text-muted"),
+            lines.append(
+                Content.assemble(
+                    ("not set: ", "$text-warning"),
+                    plain(names, "$text-warning"),
+                    ("  (v to set)", "$text-muted"),
+                )
             )
-        look = None
         if self.look_for:
-            look = Content.assemble(("Look for: ", "bold"), paragraph(self.look_for))
-        return [Content.assemble(*top), command_content(self.filled), missing, look]
+            lines.append(Content.assemble(("Look for: ", "bold"), paragraph(self.look_for)))
+        return Content("\n").join(lines)
 
     def on_click(self) -> None:
         self.post_message(self.CopyRequested(self.number - 1))

@@ -9,24 +9,19 @@ run app actions: a click only shows the address.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Markdown, Static
-from textual.widgets.markdown import MarkdownBlock
+from textual.widgets import Static
 
 from dectree.app.safe import clean, one_line, paragraph, plain
 from dectree.app.widgets.command_block import CommandBlock
+from dectree.app.widgets.tree_markdown import TreeMarkdown
 from dectree.fill import FilledCommand
 from dectree.model import Action, Command, Conclusion, Escalation, Question, Reference
 from dectree.session import Session, SessionState
-
-if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
 
 
 def section(title: str) -> Static:
@@ -40,59 +35,6 @@ def kind_line(kind: str, title: str | None, style: str = "$text-primary") -> Sta
     if title:
         parts += ["  ", plain(one_line(title), "bold")]
     return Static(Content.assemble(*parts), classes="kind")
-
-
-@cache
-def _parser() -> MarkdownIt:
-    """The one Markdown parser (Textual's own choice, "gfm-like"): building one costs ~2 ms."""
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("gfm-like")
-
-
-class TreeMarkdown(Markdown):
-    """Tree-authored Markdown that can show another text in the blocks it has."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text, open_links=False, classes="detail", parser_factory=_parser)
-        self.text = text
-
-    async def refill(self, text: str) -> None:
-        """Show `text`: paragraphs refilled in place, other blocks mounted anew.
-
-        `Markdown.update` mounts a widget per block (and several per list item)
-        on every call; most details are paragraphs only, and Textual's own
-        streaming (`Markdown.append`) refills a paragraph from another this way.
-        Textual internals (8.2): with any other Textual, `update` does it all.
-        """
-        self.text = text
-        async with self.lock:
-            try:
-                new = list(self._parse_markdown(_parser().parse(text)))
-                self._theme = self.app.theme
-            except AttributeError:
-                new = None
-            if new is not None:
-                old = list(self.query_children(MarkdownBlock))
-                paragraph = self.get_block_class("paragraph_open")
-                kept = 0
-                for before, after in zip(old, new, strict=False):
-                    if type(before) is not paragraph or type(after) is not paragraph:
-                        break
-                    await before._update_from_block(after)
-                    before.source_range = after.source_range
-                    kept += 1
-                with self.app.batch_update():
-                    if kept < len(old):
-                        await self.remove_children(old[kept:])
-                    if kept < len(new):
-                        await self.mount_all(new[kept:])
-                self._markdown = text
-                self._table_of_contents = None
-                lines = text.splitlines()
-                self._last_parsed_line = len(lines) - (1 if lines and lines[-1] else 0)
-                return
-        await self.update(text)
 
 
 def markdown(text: str) -> TreeMarkdown:

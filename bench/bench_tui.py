@@ -46,7 +46,12 @@ SIZE = (120, 40)
 HOME_MARKER = "troubleshooting decision trees"  # the home screen's title line
 TREES_MARKER = "Trees ("  # the list title once the trees are loaded
 NOW = dt.datetime(2026, 6, 1, 9, 30, tzinfo=dt.timezone.utc)
-TREES = (("walk50", 50, 40), ("walk10k", 10_000, 250))  # id, nodes, spine length
+# id, nodes, spine length, detail shape, what the report calls it
+TREES = (
+    ("walk50", 50, 40, "list", "50 nodes"),
+    ("walk10k", 10_000, 250, "list", "10,000 nodes"),
+    ("walk10kp", 10_000, 250, "paragraphs", "10,000 nodes, details in paragraphs only"),
+)
 
 
 @dataclass
@@ -195,7 +200,7 @@ def walk_one(which: str, tree_id: str, work: Path, steps: int) -> None:
     """Child process: one walk, printed as JSON (each walk gets a fresh interpreter)."""
     from dectree.catalog import load_catalog
 
-    spine = next(spine for name, _, spine in TREES if name == tree_id)
+    spine = next(spine for name, _, spine, _, _ in TREES if name == tree_id)
     catalog = load_catalog([str(work / "trees" / f"{tree_id}.yaml")])
     if catalog.problems or tree_id not in catalog.trees:
         raise RuntimeError(f"{tree_id}: {catalog.problems[:3]}")
@@ -206,8 +211,8 @@ def walk_one(which: str, tree_id: str, work: Path, steps: int) -> None:
 
 def walking(work: Path, steps: int) -> dict[str, dict[str, WalkResult]]:
     out: dict[str, dict[str, WalkResult]] = {}
-    for tree_id, nodes, spine in TREES:
-        tui_trees.write_walk_tree(work / "trees", tree_id, nodes, spine)
+    for tree_id, nodes, spine, shape, _ in TREES:
+        tui_trees.write_walk_tree(work / "trees", tree_id, nodes, spine, shape)
         row: dict[str, WalkResult] = {}
         for name in ("floor", "app"):
             cmd = [PY, __file__, "--walk-one", name, tree_id, "--steps", str(steps)]
@@ -259,13 +264,13 @@ def render(
         "| tree | floor median ms | floor worst ms | app median ms | app worst ms | app p95 ms | median ratio | worst ratio |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for tree_id, nodes, _ in TREES:
+    for tree_id, _, _, _, title in TREES:
         f, a = walks[tree_id]["floor"].steps, walks[tree_id]["app"].steps
         lines.append(
-            f"| {nodes:,} nodes | {ms(f.median)} | {ms(f.worst)} | {ms(a.median)} | {ms(a.worst)} "
+            f"| {title} | {ms(f.median)} | {ms(f.worst)} | {ms(a.median)} | {ms(a.worst)} "
             f"| {ms(a.quantile(0.95))} | {a.median / f.median:.2f}x | {a.worst / f.worst:.2f}x |"
         )
-    small, big = (walks[t[0]]["app"] for t in TREES)
+    small, big = walks["walk50"]["app"], walks["walk10k"]["app"]
     first, last = (Series(big.steps.values[:20]), Series(big.steps.values[-20:]))
     lines += [
         "",

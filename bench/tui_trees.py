@@ -56,15 +56,26 @@ def spine_id(index: int) -> str:
     return f"s{index:04d}"
 
 
-def _detail(index: int, svc: str, resource: str) -> list[str]:
+def _detail(index: int, svc: str, resource: str, shape: str) -> list[str]:
+    """Three paragraphs, the middle one a numbered list unless `shape` is "paragraphs"."""
+    middle = (
+        [
+            f"      1. read the last 15 minutes of `{svc}` logs,",
+            "      2. compare with the dashboard at the time of the alert,",
+            "      3. note what you saw before changing anything.",
+        ]
+        if shape == "list"
+        else [
+            f"      Read the last 15 minutes of `{svc}` logs, compare them with the",
+            "      dashboard at the time of the alert and note what you saw.",
+        ]
+    )
     return [
         "    detail: |",
         f"      Work **bottom-up** on `{svc}`: the first layer that fails is the one to",
         f"      fix; errors higher up are usually consequences of the {resource}.",
         "",
-        f"      1. read the last 15 minutes of `{svc}` logs,",
-        "      2. compare with the dashboard at the time of the alert,",
-        "      3. note what you saw before changing anything.",
+        *middle,
         "",
         f"      Run the checks **from the failing host**, not from your laptop. {detail_marker(index)}",
     ]
@@ -87,7 +98,9 @@ def is_action(index: int) -> bool:
     return index % 5 == 4
 
 
-def _spine_node(index: int, next_id: str, side: str, leaf: str, escalate: str) -> list[str]:
+def _spine_node(
+    index: int, next_id: str, side: str, leaf: str, escalate: str, shape: str
+) -> list[str]:
     svc = SERVICES[index % len(SERVICES)]
     resource = RESOURCES[index % len(RESOURCES)]
     head = [f"  {spine_id(index)}:"]
@@ -97,7 +110,7 @@ def _spine_node(index: int, next_id: str, side: str, leaf: str, escalate: str) -
             "    kind: action",
             f"    title: Collect evidence from {svc} ({index})",
             f"    prompt: {_q(f'{prompt_marker(index)} Save the output below to the ticket before changing anything.')}",
-            *_detail(index, svc, resource),
+            *_detail(index, svc, resource, shape),
             "    commands:",
             f"      - run: {_q(f'kubectl -n {{namespace}} get pods -l app={svc} -o wide')}",
             "        where: kubectl context of the prod cluster",
@@ -109,7 +122,7 @@ def _spine_node(index: int, next_id: str, side: str, leaf: str, escalate: str) -
         "    kind: question",
         f"    title: {resource.capitalize()} of {svc} ({index})",
         f"    prompt: {_q(f'{prompt_marker(index)} Does {svc} report errors from its {resource} in the last 15 minutes?')}",
-        *_detail(index, svc, resource),
+        *_detail(index, svc, resource, shape),
         "    symptoms:",
         f"      - {_q(f'dial tcp 10.0.{index % 256}.7:5432: connect: connection refused')}",
         *_checks(svc),
@@ -161,8 +174,12 @@ def _leaf(node_id: str, number: int) -> list[str]:
     ]
 
 
-def walk_tree(tree_id: str, n: int, spine: int) -> str:
-    """YAML text of a tree of exactly `n` nodes whose spine has `spine` nodes."""
+def walk_tree(tree_id: str, n: int, spine: int, shape: str = "list") -> str:
+    """YAML text of a tree of exactly `n` nodes whose spine has `spine` nodes.
+
+    `shape` is "list" (every detail has a numbered list: the costly case) or
+    "paragraphs" (paragraphs only, like 70% of the shipped trees' details).
+    """
     if n < spine + 3:
         raise ValueError("a tree needs room for its spine, the retry and stuck nodes and a leaf")
     retry, stuck = "retry", "stuck"
@@ -201,13 +218,13 @@ def walk_tree(tree_id: str, n: int, spine: int) -> str:
     for i in range(spine):
         next_id = spine_id(i + 1) if i + 1 < spine else retry
         side = side_of.get(i, leaf_ids[i % leaves])
-        lines += _spine_node(i, next_id, side, leaf_ids[i % leaves], stuck)
+        lines += _spine_node(i, next_id, side, leaf_ids[i % leaves], stuck, shape)
     lines += [
         f"  {retry}:",
         "    kind: question",
         "    title: Still failing after every check",
         f"    prompt: {_q(f'{prompt_marker(spine)} Did the alert clear after every check?')}",
-        *_detail(spine, "checkout", "alert"),
+        *_detail(spine, "checkout", "alert", shape),
         "    choices:",
         "      - label: No, start again from the first check",
         f"        next: {spine_id(0)}",
@@ -234,9 +251,9 @@ def walk_tree(tree_id: str, n: int, spine: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_walk_tree(directory: Path, tree_id: str, n: int, spine: int) -> Path:
+def write_walk_tree(directory: Path, tree_id: str, n: int, spine: int, shape: str = "list") -> Path:
     """Write `walk_tree` to `directory/<tree_id>.yaml` and return the path."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{tree_id}.yaml"
-    path.write_text(walk_tree(tree_id, n, spine), encoding="utf-8")
+    path.write_text(walk_tree(tree_id, n, spine, shape), encoding="utf-8")
     return path

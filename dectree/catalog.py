@@ -27,6 +27,7 @@ from dectree.problems import Problem, problem
 from dectree.yamlsource import MAX_BYTES, PosDict, SourceError, locate, read
 
 TREE_SUFFIXES = (".yaml", ".yml")
+HINT_LIMIT = 200  # unknown keys per file that get a did-you-mean hint
 
 
 @dataclass
@@ -190,6 +191,7 @@ def schema_problems(path: str, data: PosDict, exc: ValidationError) -> list[Prob
     """One problem per pydantic error, at the YAML position of the offending field."""
     out: list[Problem] = []
     seen: set[tuple[int, int, str]] = set()
+    hinted = 0
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
         kind = error["type"]
@@ -201,9 +203,9 @@ def schema_problems(path: str, data: PosDict, exc: ValidationError) -> list[Prob
                 code = "DT204"
                 message = f"{where}: a {'conclusion' if 'conclusion' in loc else 'escalation'} ends the walk and cannot have {key!r}"
             else:
-                message = (
-                    f"unknown key {key!r} in {_describe(loc[:-1]) or 'the tree'}{_suggest(loc)}"
-                )
+                hinted += 1  # did-you-mean costs a fuzzy match: the first ones are enough
+                hint = _suggest(loc) if hinted <= HINT_LIMIT else ""
+                message = f"unknown key {key!r} in {_describe(loc[:-1]) or 'the tree'}{hint}"
             line, column = locate(data, loc, of_key=True) or (1, 1)
         elif kind == "missing":
             code = "DT102"

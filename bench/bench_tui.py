@@ -271,14 +271,18 @@ def render(
             f"| {ms(a.quantile(0.95))} | {a.median / f.median:.2f}x | {a.worst / f.worst:.2f}x |"
         )
     small, big = walks["walk50"]["app"], walks["walk10k"]["app"]
-    first, last = (Series(big.steps.values[:20]), Series(big.steps.values[-20:]))
+    first, second, last = (
+        Series(big.steps.values[:20]),
+        Series(big.steps.values[20:40]),
+        Series(big.steps.values[-20:]),
+    )
     lines += [
         "",
         "### Growth",
         "",
         f"- app median, 10,000 vs 50 nodes: {big.steps.median / small.steps.median:.2f}x",
-        f"- 10,000 nodes, steps 1-20 vs the last 20 (path panel at {steps} entries): "
-        f"{ms(first.median)} vs {ms(last.median)} ms median",
+        f"- 10,000 nodes, median of steps 1-20 / 21-40 / the last 20 (path panel at {steps} "
+        f"entries): {ms(first.median)} / {ms(second.median)} / {ms(last.median)} ms",
         f"- outline (`o`) to the current node's line on screen, after 10 steps: "
         f"{ms(small.outline['10'])} ms (50 nodes), {ms(big.outline['10'])} ms (10,000 nodes); "
         f"after {steps} steps: {ms(small.outline[str(steps)])} ms (50 nodes, the walk went "

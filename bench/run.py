@@ -202,6 +202,7 @@ def main() -> int:
         "--no-peers", action="store_true", help="skip the naive script and check-jsonschema"
     )
     parser.add_argument("--work", type=Path, default=HERE / ".work")
+    parser.add_argument("--no-app", action="store_true", help="skip the app (bench_tui.py)")
     args = parser.parse_args()
 
     nodes = 10_000 if args.quick else 100_000
@@ -301,7 +302,7 @@ def main() -> int:
         results[name] = row
 
     print("start-up", file=sys.stderr)
-    from dectree.catalog import bundled_trees_dir
+    from dectree.discovery import bundled_trees_dir
 
     shipped = sorted(bundled_trees_dir().glob("*.yaml"))
     startup = {
@@ -380,6 +381,12 @@ def main() -> int:
         shipped,
         cjs,
     )
+    if not args.no_app and (HERE / "bench_tui.py").exists():
+        print("the app (bench_tui.py)", file=sys.stderr)
+        tui = [PY, str(HERE / "bench_tui.py"), *(["--quick"] if args.quick else [])]
+        done = subprocess.run(tui, capture_output=True, text=True, check=False)
+        failed = f"bench_tui.py failed:\n\n```\n{done.stderr[-2000:]}\n```\n"
+        report += "\n## The app\n\n" + (done.stdout if done.returncode == 0 else failed)
     (work / "report.md").write_text(report)
     print(report)
     return 0

@@ -18,7 +18,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from dectree.catalog import bundled_trees_dir, load_catalog
+from dectree.catalog import load_catalog
+from dectree.discovery import bundled_trees_dir
 from dectree.events import SessionOutcome
 from dectree.journal import Recorder
 from dectree.model import Action, Conclusion, Escalation, Question

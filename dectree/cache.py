@@ -28,7 +28,6 @@ import hashlib
 import json
 import os
 import stat
-import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -80,21 +79,14 @@ def file_digest(path: Path) -> str | None:
 
 
 def _code_fingerprint() -> str:
-    """Version plus size and mtime of every dectree module a validation runs.
+    """Version plus size and mtime of every engine module (the package's top level).
 
-    That is every dectree module loaded so far (the command line loads the
-    engine), the validator's, and the graph module it loads on demand; an edit
-    to the app does not turn the cache over.
+    Found by listing files, not importing them: a cache hit must not pay for
+    loading pydantic and the models. An edit to the app, the commands or the
+    renderers does not turn the cache over.
     """
-    import dectree.validate  # noqa: F401 - loaded for its module list, not used here
-
-    package = Path(__file__).parent
-    files = {package / "graph.py"}
-    for name, module in list(sys.modules.items()):
-        if (name == "dectree" or name.startswith("dectree.")) and getattr(module, "__file__", None):
-            files.add(Path(module.__file__))  # type: ignore[arg-type]
     parts = [__version__]
-    for path in sorted(files):
+    for path in sorted(Path(__file__).parent.glob("*.py")):
         try:
             info = path.stat()
         except OSError:

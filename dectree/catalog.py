@@ -16,17 +16,16 @@ import stat
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from dectree.discovery import discover, siblings
 from dectree.model import AnyNode, Tree, split_ref
 from dectree.problems import Problem, problem
 from dectree.yamlsource import MAX_BYTES, PosDict, SourceError, locate, read
 
-TREE_SUFFIXES = (".yaml", ".yml")
 HINT_LIMIT = 200  # unknown keys per file that get a did-you-mean hint
 
 
@@ -69,34 +68,6 @@ class Catalog:
         return split_ref(ref, tree_id)
 
 
-def bundled_trees_dir() -> Path:
-    """Where the trees shipped with the package live."""
-    return Path(str(resources.files("dectree"))) / "trees"
-
-
-def _tree_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.iterdir() if p.suffix in TREE_SUFFIXES and p.is_file())
-
-
-def discover(paths: Sequence[str] = ()) -> list[Path]:
-    """Tree files to load: given paths, else ./trees, else the bundled trees; plus DECTREE_PATH."""
-    roots: list[Path] = [Path(p) for p in paths]
-    if not roots:
-        local = Path("trees")
-        roots = [local] if local.is_dir() else [bundled_trees_dir()]
-    extra = [Path(p) for p in os.environ.get("DECTREE_PATH", "").split(os.pathsep) if p]
-    files: list[Path] = []
-    seen: set[Path] = set()
-    for root in [*roots, *extra]:
-        found = _tree_files(root) if root.is_dir() else [root]
-        for path in found:
-            key = path.resolve()
-            if key not in seen:
-                seen.add(key)
-                files.append(path)
-    return files
-
-
 def load_file(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[LoadedTree | None, list[Problem]]:
     """Read, parse and validate one tree file."""
     name = str(path)
@@ -122,25 +93,6 @@ def load_file(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[LoadedTree | N
     except ValidationError as exc:
         return None, schema_problems(name, document.data, exc)
     return LoadedTree(tree, name, digest, document.data), []
-
-
-def siblings(paths: Sequence[str], chosen: Sequence[Path]) -> list[Path]:
-    """Tree files beside the files named in `paths` that were not chosen themselves.
-
-    Validating one file of a tree set (as pre-commit does with changed files)
-    must still resolve its links into the other trees of the set.
-    """
-    taken = {p.resolve() for p in chosen}
-    found: list[Path] = []
-    for name in paths:
-        path = Path(name)
-        if path.is_file():
-            for other in _tree_files(path.parent):
-                key = other.resolve()
-                if key not in taken:
-                    taken.add(key)
-                    found.append(other)
-    return found
 
 
 def load_catalog(

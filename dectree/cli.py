@@ -41,47 +41,40 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def _module(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(f"dectree.commands.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"dectree.commands.{name}":
-            return None
-        raise
+def build_parser(only: str | None = None) -> Parser:
+    """The parser; with `only`, just that command's module is imported and configured.
 
-
-def build_parser() -> tuple[Parser, dict[str, ModuleType]]:
-    """The full parser, and the command modules that exist."""
+    Every command is listed either way, so `--help` and unknown-command errors
+    read the same; importing one module instead of eleven keeps start-up close
+    to Python's own.
+    """
     parser = Parser(
         prog="dectree",
         description="Interactive troubleshooting decision trees for the terminal.",
     )
     parser.add_argument("--version", action="version", version=f"dectree {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    modules: dict[str, ModuleType] = {}
     for name, help_text in COMMANDS.items():
-        module = _module(name)
-        if module is None:
-            continue
-        modules[name] = module
         cmd = sub.add_parser(name, help=help_text, description=help_text)
-        module.configure(cmd)
-    return parser, modules
+        if only is None or name == only:
+            command_module(name).configure(cmd)
+    return parser
+
+
+def command_module(name: str) -> ModuleType:
+    """The module that implements command `name`."""
+    return importlib.import_module(f"dectree.commands.{name}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `dectree` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser, modules = build_parser()
-    args = parser.parse_args(argv)
-    command = args.command
-    if command is None:
-        # No command: open the app on the home screen, or until the app
-        # exists, validate the trees that would be shown.
-        command = "run" if "run" in modules else "validate"
-        args = parser.parse_args([command])
+    if not argv:
+        argv = ["run"]  # no command: the app's home screen
+    chosen = argv[0] if argv[0] in COMMANDS else None
+    args = build_parser(chosen).parse_args(argv)
     try:
-        return int(modules[command].run(args))
+        return int(command_module(args.command).run(args))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+DEFAULT_MAX_PATH = 20
+"""Steps from a start beyond which DT218 warns of click fatigue."""
+
 
 class Severity(str, Enum):
     """How serious a problem is; errors fail `validate`, warnings only with --strict."""

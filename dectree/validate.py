@@ -22,13 +22,11 @@ from dectree.model import (
     placeholders,
     split_ref,
 )
-from dectree.problems import Problem, problem
+from dectree.problems import DEFAULT_MAX_PATH, Problem, problem
 from dectree.walk import LABEL_FIXED, LABEL_NOT_FIXED
 
 if TYPE_CHECKING:
     from dectree.graph import TreeGraph
-
-DEFAULT_MAX_PATH = 20
 
 
 def validate_catalog(

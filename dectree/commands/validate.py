@@ -12,10 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from dectree.cache import Input, Outcome, ResultCache, file_digest, run_key
-from dectree.catalog import discover, siblings
 from dectree.commands.common import add_paths, date_arg, load_or_usage_error, missing_paths
-from dectree.problems import Problem, Severity
-from dectree.validate import DEFAULT_MAX_PATH, validate_catalog
+from dectree.discovery import discover, siblings
+from dectree.problems import DEFAULT_MAX_PATH, Problem, Severity
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -83,6 +82,8 @@ def _outcome(args: argparse.Namespace, today: dt.date) -> Outcome | None:
         hit = cache.get(key)
         if hit is not None:
             return hit
+    from dectree.validate import validate_catalog  # a cache hit never needs the models
+
     catalog = load_or_usage_error(args, with_siblings=True)
     if catalog is None:
         return None

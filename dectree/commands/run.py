@@ -13,18 +13,21 @@ import difflib
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dectree.commands.common import add_paths, missing_paths
 from dectree.commands.recording import add_record_args, recorder_for, report_errors_in
-from dectree.model import VAR_PATTERN
 
-_VAR_RE = re.compile(VAR_PATTERN)
+if TYPE_CHECKING:
+    from dectree.catalog import Catalog
 
 
 def var_arg(text: str) -> tuple[str, str]:
     """argparse type for `name=value`."""
+    from dectree.model import VAR_PATTERN  # pydantic: only when --var is given
+
     name, sep, value = text.partition("=")
-    if not sep or not _VAR_RE.match(name):
+    if not sep or not re.match(VAR_PATTERN, name):
         raise argparse.ArgumentTypeError(
             f"expected name=value with a lowercase name (letters, digits, '_'), got {text!r}"
         )
@@ -33,14 +36,22 @@ def var_arg(text: str) -> tuple[str, str]:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "tree", nargs="?", metavar="TREE",
+        "tree",
+        nargs="?",
+        metavar="TREE",
         help="tree id or tree file to walk (default: open the home screen)",
     )
     add_paths(parser)
-    parser.add_argument("--at", metavar="NODE", help="start at this node instead of the tree's start")
+    parser.add_argument(
+        "--at", metavar="NODE", help="start at this node instead of the tree's start"
+    )
     parser.add_argument("--incident", metavar="ID", help="incident id shown in the header")
     parser.add_argument(
-        "--var", type=var_arg, action="append", default=[], metavar="NAME=VALUE",
+        "--var",
+        type=var_arg,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
         help="set a variable used in commands (repeatable)",
     )
     add_record_args(parser)  # --sessions-dir, --engineer: the journal of every walk
@@ -62,8 +73,6 @@ def _is_path(text: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dectree.catalog import Catalog, load_catalog, load_file
-
     paths: list[str] = list(args.paths)
     tree_id: str | None = args.tree
     missing = missing_paths(paths)
@@ -77,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
         paths.insert(0, tree_id)
         tree_id = None
         if path.is_file():
+            from dectree.catalog import load_file
+
             loaded, problems = load_file(path, max_bytes=args.max_bytes)
             if loaded is None:
                 for problem in problems:
@@ -87,6 +98,8 @@ def run(args: argparse.Namespace) -> int:
         return _error("--at needs a TREE")
     catalog = None
     if tree_id is not None:
+        from dectree.catalog import load_catalog
+
         catalog = load_catalog(paths, max_bytes=args.max_bytes)
         if tree_id not in catalog.trees:
             broken = [p for p in catalog.problems if Path(p.path).stem == tree_id]
@@ -99,11 +112,15 @@ def run(args: argparse.Namespace) -> int:
             return _error(f"no tree {tree_id!r}{_suggest(tree_id, known)}; trees: {listing}")
         nodes = catalog.trees[tree_id].tree.nodes
         if args.at and args.at not in nodes:
-            return _error(f"tree {tree_id!r} has no node {args.at!r}{_suggest(args.at, list(nodes))}")
+            return _error(
+                f"tree {tree_id!r} has no node {args.at!r}{_suggest(args.at, list(nodes))}"
+            )
 
     from dectree.app.app import build_app
 
     def load() -> Catalog:
+        from dectree.catalog import load_catalog  # in the app's loading worker
+
         return load_catalog(paths, max_bytes=args.max_bytes)
 
     recorder = recorder_for(args)

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 Clock = Callable[[], dt.datetime]
 Attach = Callable[["Session"], object]
+# Hooks, or a function that makes them when the first walk needs them (so the
+# journal's modules are not imported before the first frame).
+Hooks = Sequence[Attach] | Callable[[], Sequence[Attach]]
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ class DectreeApp(App[int]):
         variables: Mapping[str, str] | None = None,
         clock: Clock = _utc_now,
         today: dt.date | None = None,
-        attach: Sequence[Attach] = (),
+        attach: Hooks = (),
         cursor_blink: bool | None = None,
     ) -> None:
         super().__init__()
@@ -77,10 +80,17 @@ class DectreeApp(App[int]):
         self.variables: dict[str, str] = dict(variables or {})
         self.clock = clock
         self.today = today
-        self.attach = tuple(attach)
+        self._hooks: Hooks = attach
         self.cursor_blink = self.CURSOR_BLINK if cursor_blink is None else cursor_blink
         self.catalog: Catalog | None = None
         self.index: SearchIndex | None = None
+
+    @property
+    def attach(self) -> tuple[Attach, ...]:
+        """The hooks every new session gets (made on first use if given as a function)."""
+        if callable(self._hooks):
+            self._hooks = tuple(self._hooks())
+        return tuple(self._hooks)
 
     # -- start-up ------------------------------------------------------------
 
@@ -262,7 +272,7 @@ def build_app(
     variables: Mapping[str, str] | None = None,
     clock: Clock | None = None,
     today: dt.date | None = None,
-    attach: Sequence[Attach] = (),
+    attach: Hooks = (),
     cursor_blink: bool | None = None,
     resume: Session | None = None,
     notice: str | None = None,
@@ -290,4 +300,3 @@ def build_app(
         attach=attach,
         cursor_blink=cursor_blink,
     )
-

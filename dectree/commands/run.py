@@ -20,6 +20,7 @@ from dectree.commands.recording import add_record_args, recorder_for, report_err
 
 if TYPE_CHECKING:
     from dectree.catalog import Catalog
+    from dectree.journal import Recorder
 
 
 def var_arg(text: str) -> tuple[str, str]:
@@ -123,15 +124,19 @@ def run(args: argparse.Namespace) -> int:
 
         return load_catalog(paths, max_bytes=args.max_bytes)
 
-    recorder = recorder_for(args)
+    def journal() -> list[Recorder]:
+        """The journal hook, made when the first walk starts (not before the first frame)."""
+        recorder = recorder_for(args)
+        report_errors_in(recorder, app)
+        return [recorder]
+
     app = build_app(
         catalog if catalog is not None else load,
         tree=tree_id,
         at=args.at,
         incident=args.incident,
         variables=dict(args.var),
-        attach=[recorder],
+        attach=journal,
     )
-    report_errors_in(recorder, app)
     result = app.run()
     return int(result or 0)

@@ -23,7 +23,6 @@ import asyncio
 import datetime as dt
 import json
 import os
-import platform
 import re
 import statistics
 import subprocess
@@ -37,6 +36,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import tui_trees  # noqa: E402 - bench/ is not a package
+from machine import host_facts  # noqa: E402
 from tui_floor import LABEL_TEXT, FloorWalk, walk_nodes  # noqa: E402
 from tui_frames import FrameWatch, Marker, timed_press  # noqa: E402
 from tui_startup import first_frames  # noqa: E402
@@ -76,30 +76,11 @@ class Series:
 def machine() -> str:
     import textual
 
-    import dectree
-
-    cpu = "unknown"
-    mem = 0.0
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        mem = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],
-        cwd=HERE,
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    f = host_facts()
     return (
-        f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB; {platform.platform()}; "
-        f"Python {platform.python_version()}; Textual {textual.__version__}; "
-        f"dectree {dectree.__version__} @ {commit or '?'}; load average at start {load}"
+        f"{f['cpu']}, {f['memory']}; {f['os']}; Python {f['python']}; "
+        f"Textual {textual.__version__}; dectree {f['dectree']}; "
+        f"load average at start {f['load average at start']}"
     )
 
 

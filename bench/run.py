@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -32,8 +31,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-
 import gen  # noqa: E402 - bench/ is not a package
+from machine import host_facts  # noqa: E402 - bench/ is not a package
 
 PY = sys.executable
 
@@ -129,34 +128,10 @@ def machine() -> dict[str, str]:
     import pydantic
     import yaml
 
-    import dectree
-
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
-    except (OSError, ValueError, IndexError):
-        mem_kb = 0
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],
-        cwd=HERE,
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    return {
-        "cpu": f"{cpu}, {os.cpu_count()} cores",
-        "memory": f"{mem_kb / 1024 / 1024:.0f} GiB",
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "pyyaml": f"{yaml.__version__} (libyaml {'yes' if yaml.__with_libyaml__ else 'no'})",
-        "pydantic": pydantic.VERSION,
-        "dectree": f"{dectree.__version__} @ {commit or '?'}",
-        "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
-    }
+    facts = host_facts()
+    facts["pyyaml"] = f"{yaml.__version__} (libyaml {'yes' if yaml.__with_libyaml__ else 'no'})"
+    facts["pydantic"] = pydantic.VERSION
+    return facts
 
 
 def prepare(work: Path, nodes: int, trees: int, per_tree: int) -> tuple[Path, Path]:

@@ -26,12 +26,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from dectree.catalog import load_catalog
-from dectree.events import SessionOutcome
-from dectree.journal import Recorder
-from dectree.model import Action, Conclusion, Escalation, Question
-from dectree.paths import journal_files, journal_name
-from dectree.session import Session, SessionState
+from dectree.engine.events import SessionOutcome
+from dectree.engine.session import Session, SessionState
+from dectree.model.catalog import load_catalog
+from dectree.model.tree import Action, Conclusion, Escalation, Question
+from dectree.records.paths import journal_files, journal_name
+from dectree.records.writer import Recorder
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 

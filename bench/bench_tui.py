@@ -129,7 +129,7 @@ def _markers(index: int, *, detail: bool) -> list[str]:
 
 def _outline_markers(tree: Any, index: int, spine: int) -> list[Marker]:
     """The outline's legend, and the current node's line (◉ then its title) in view."""
-    from dectree.search import node_title
+    from dectree.engine.search import node_title
 
     node = tree.nodes[tui_trees.spine_id(index) if index < spine else "retry"]
     return ["question  » action", re.compile("◉ .*" + re.escape(node_title(node, 70)[:16]))]
@@ -179,7 +179,7 @@ async def walk_floor(catalog: Any, tree_id: str, spine: int, steps: int) -> Walk
 
 def walk_one(which: str, tree_id: str, work: Path, steps: int) -> None:
     """Child process: one walk, printed as JSON (each walk gets a fresh interpreter)."""
-    from dectree.catalog import load_catalog
+    from dectree.model.catalog import load_catalog
 
     spine = next(spine for name, _, spine, _, _ in TREES if name == tree_id)
     catalog = load_catalog([str(work / "trees" / f"{tree_id}.yaml")])

@@ -277,7 +277,7 @@ def main() -> int:
         results[name] = row
 
     print("start-up", file=sys.stderr)
-    from dectree.discovery import bundled_trees_dir
+    from dectree.model.discovery import bundled_trees_dir
 
     shipped = sorted(bundled_trees_dir().glob("*.yaml"))
     startup = {
@@ -304,7 +304,7 @@ def main() -> int:
 
     print("hostile inputs", file=sys.stderr)
     sys.path.insert(0, str(HERE.parent))
-    from dectree.catalog import load_file
+    from dectree.model.catalog import load_file
     from tests.unit.test_robustness import HOSTILE  # the inputs the test suite refuses
 
     hostile_dir = work / "hostile"

@@ -1,7 +1,7 @@
 """Search latency over a large catalog, after start-up (the index is built once).
 
 `python bench/search_bench.py FILE_OR_DIR... [--max-bytes N]` loads the trees,
-builds `dectree.search.SearchIndex` once, then times a fixed list of queries
+builds `dectree.engine.search.SearchIndex` once, then times a fixed list of queries
 (pasted log lines, a few words, typos, words in no tree). Prints one JSON
 object: node count, index build seconds, and per-query milliseconds.
 """
@@ -14,8 +14,8 @@ import json
 import statistics
 import time
 
-from dectree.catalog import load_catalog
-from dectree.search import SearchIndex
+from dectree.engine.search import SearchIndex
+from dectree.model.catalog import load_catalog
 
 QUERIES = [
     "dial tcp 10.4.7.19:5432: connect: connection refused",

@@ -18,13 +18,13 @@ import shutil
 import sys
 from pathlib import Path
 
-from dectree.catalog import load_catalog
-from dectree.discovery import bundled_trees_dir
-from dectree.events import SessionOutcome
-from dectree.journal import Recorder
-from dectree.model import Action, Conclusion, Escalation, Question
-from dectree.paths import JOURNAL_SUFFIX, journal_files
-from dectree.session import Session
+from dectree.engine.events import SessionOutcome
+from dectree.engine.session import Session
+from dectree.model.catalog import load_catalog
+from dectree.model.discovery import bundled_trees_dir
+from dectree.model.tree import Action, Conclusion, Escalation, Question
+from dectree.records.paths import JOURNAL_SUFFIX, journal_files
+from dectree.records.writer import Recorder
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))

@@ -11,7 +11,7 @@ from dectree.app.app import build_app
 
 
 def load() -> object:
-    from dectree.catalog import load_catalog
+    from dectree.model.catalog import load_catalog
 
     return load_catalog([])
 

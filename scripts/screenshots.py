@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 from dectree.app.app import DectreeApp, build_app  # noqa: E402
 from dectree.app.screens.walk import WalkScreen  # noqa: E402
-from dectree.catalog import load_catalog  # noqa: E402
-from dectree.model import Conclusion, Escalation  # noqa: E402
+from dectree.model.catalog import load_catalog  # noqa: E402
+from dectree.model.tree import Conclusion, Escalation  # noqa: E402
 
 NOW = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.timezone.utc)
 ERROR = "psql: error: connection to server failed: FATAL:  sorry, too many clients already"

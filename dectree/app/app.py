@@ -23,9 +23,9 @@ from textual.screen import Screen
 if TYPE_CHECKING:
     # The engine (pydantic models above all) is imported when first used, so
     # the home screen paints before it is loaded.
-    from dectree.catalog import Catalog
-    from dectree.search import SearchIndex
-    from dectree.session import Session
+    from dectree.engine.search import SearchIndex
+    from dectree.engine.session import Session
+    from dectree.model.catalog import Catalog
 
 Clock = Callable[[], dt.datetime]
 Attach = Callable[["Session"], object]
@@ -115,8 +115,8 @@ class DectreeApp(App[int]):
 
     @work(thread=True, exclusive=True, group="index", description="index the trees for search")
     def _build_index(self, catalog: Catalog) -> None:
-        from dectree.search import SearchIndex
-        from dectree.session import tree_map
+        from dectree.engine.search import SearchIndex
+        from dectree.engine.session import tree_map
 
         index = SearchIndex(tree_map(catalog))
         self.call_from_thread(self._indexed, index)
@@ -161,7 +161,7 @@ class DectreeApp(App[int]):
 
     def new_session(self) -> Session:
         """A new session over the catalog, with every `attach` hook applied to it."""
-        from dectree.session import Session, WalkError
+        from dectree.engine.session import Session, WalkError
 
         if self.catalog is None:
             raise WalkError("the trees are still loading")
@@ -175,7 +175,7 @@ class DectreeApp(App[int]):
     ) -> Session | None:
         """Start a session and open the walk screen on it; None (and a notice) if it cannot."""
         from dectree.app.screens.walk import WalkScreen
-        from dectree.session import WalkError
+        from dectree.engine.session import WalkError
 
         try:
             session = self.new_session()
@@ -225,9 +225,9 @@ class DectreeApp(App[int]):
         await self.action_request_quit()
 
     def action_export(self) -> None:
-        """Write the walk on screen as Markdown (`dectree.export_walk`) and copy it."""
-        from dectree.export_walk import export_walk
-        from dectree.session import Session
+        """Write the walk on screen as Markdown (`dectree.records.export_walk`) and copy it."""
+        from dectree.engine.session import Session
+        from dectree.records.export_walk import export_walk
 
         session = getattr(self.screen, "session", None)
         if not isinstance(session, Session):

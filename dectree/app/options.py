@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dectree.events import SessionOutcome
-from dectree.model import Action, Conclusion, Escalation, Level, Outcome, Question, split_ref
-from dectree.session import Session, SessionState
+from dectree.engine.events import SessionOutcome
+from dectree.engine.session import Session, SessionState
+from dectree.model.tree import Action, Conclusion, Escalation, Level, Outcome, Question, split_ref
 
 
 @dataclass(frozen=True)

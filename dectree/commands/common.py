@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dectree.yamlsource import MAX_BYTES
+from dectree.source.yamlsource import MAX_BYTES
 
 if TYPE_CHECKING:
-    from dectree.catalog import Catalog
+    from dectree.model.catalog import Catalog
 
 
 def add_paths(parser: argparse.ArgumentParser) -> None:
@@ -54,6 +54,6 @@ def load_or_usage_error(args: argparse.Namespace, *, with_siblings: bool = False
         for path in missing:
             print(f"dectree: error: {path}: no such file or directory", file=sys.stderr)
         return None
-    from dectree.catalog import load_catalog  # pydantic and the models: only when loading
+    from dectree.model.catalog import load_catalog  # pydantic and the models: only when loading
 
     return load_catalog(args.paths, max_bytes=args.max_bytes, with_siblings=with_siblings)

@@ -25,8 +25,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dectree.export import ExportExists, render_json, render_markdown, write_atomic
-    from dectree.transcribe import build_transcript
+    from dectree.records.export import ExportExists, render_json, render_markdown, write_atomic
+    from dectree.records.transcribe import build_transcript
 
     journal = chosen_journal(args)
     if journal is None:

@@ -8,7 +8,7 @@ import json
 import sys
 
 from dectree.commands.common import add_paths, date_arg, load_or_usage_error
-from dectree.model import Action, Conclusion, Escalation, Question
+from dectree.model.tree import Action, Conclusion, Escalation, Question
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -24,8 +24,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from dectree.model.scaffold import ScaffoldError, skeleton
     from dectree.render.files import write_atomic
-    from dectree.scaffold import ScaffoldError, skeleton
 
     out = args.output if args.output and args.output != "-" else None
     try:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dectree.paths import (
+from dectree.records.paths import (
     SessionNotFound,
     add_sessions_dir,
     find_session,
@@ -21,8 +21,8 @@ from dectree.paths import (
 )
 
 if TYPE_CHECKING:  # imported lazily: every command's parser loads this module
-    from dectree.journal import Recorder
-    from dectree.journal_reader import Journal
+    from dectree.records.reader import Journal
+    from dectree.records.writer import Recorder
 
 
 def add_record_args(parser: argparse.ArgumentParser) -> None:
@@ -35,7 +35,7 @@ def add_record_args(parser: argparse.ArgumentParser) -> None:
 
 def recorder_for(args: argparse.Namespace, *, incident: str | None = None) -> Recorder:
     """The journal hook for the app, from `--sessions-dir`, `--engineer` and `--incident`."""
-    from dectree.journal import Recorder
+    from dectree.records.writer import Recorder
 
     return Recorder(
         sessions_dir(getattr(args, "sessions_dir", None)),
@@ -80,7 +80,7 @@ def chosen_path(args: argparse.Namespace) -> Path | None:
 
 def chosen_journal(args: argparse.Namespace) -> Journal | None:
     """The journal SESSION or --last names, read and checked; prints problems."""
-    from dectree.journal_reader import JournalError, read_journal
+    from dectree.records.reader import JournalError, read_journal
 
     path = chosen_path(args)
     if path is None:

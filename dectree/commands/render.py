@@ -18,10 +18,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from dectree.catalog import Catalog, LoadedTree
 from dectree.commands.common import load_or_usage_error
-from dectree.problems import Problem, Severity
-from dectree.yamlsource import MAX_BYTES
+from dectree.model.catalog import Catalog, LoadedTree
+from dectree.source.problems import Problem, Severity
+from dectree.source.yamlsource import MAX_BYTES
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -39,7 +39,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dectree.validate import validate_catalog
+    from dectree.check.validate import validate_catalog
 
     usage = _usage_error(args)
     if usage:
@@ -75,7 +75,7 @@ def _usage_error(args: argparse.Namespace) -> str | None:
 
 
 def _load_one(target: str, max_bytes: int) -> tuple[Catalog, LoadedTree] | int:
-    from dectree.catalog import load_catalog
+    from dectree.model.catalog import load_catalog
 
     path = Path(target)
     if path.is_file():

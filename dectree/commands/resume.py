@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from dectree.commands.recording import add_session_choice, chosen_journal
 
 if TYPE_CHECKING:
-    from dectree.resume import Resumed
+    from dectree.records.resume import Resumed
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -41,14 +41,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dectree.catalog import load_catalog
     from dectree.commands.common import missing_paths
-    from dectree.resume import prepare_resume
+    from dectree.model.catalog import load_catalog
+    from dectree.records.resume import prepare_resume
 
     journal = chosen_journal(args)
     if journal is None:
         return 2
-    from dectree.journal_file import in_use
+    from dectree.records.writer import in_use
 
     if not args.show and in_use(journal.path):
         print(
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
 
     from dectree.app.app import build_app
     from dectree.commands.recording import recorder_for, report_errors_in
-    from dectree.session import SessionState
+    from dectree.engine.session import SessionState
 
     recorder = recorder_for(args, incident=journal.header.incident)
     session = resumed.session
@@ -99,9 +99,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _show(resumed: Resumed) -> None:
     """Print the rebuilt path, notes and variables, and where the walk stands."""
-    from dectree.plain import format_duration
-    from dectree.plain import terminal_line as one_line
-    from dectree.session import SessionState
+    from dectree.engine.session import SessionState
+    from dectree.text.plain import format_duration
+    from dectree.text.plain import terminal_line as one_line
 
     session, header = resumed.session, resumed.journal.header
     started = header.started_at.astimezone(dt.timezone.utc)

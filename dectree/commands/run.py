@@ -19,13 +19,13 @@ from dectree.commands.common import add_paths, missing_paths
 from dectree.commands.recording import add_record_args, recorder_for, report_errors_in
 
 if TYPE_CHECKING:
-    from dectree.catalog import Catalog
-    from dectree.journal import Recorder
+    from dectree.model.catalog import Catalog
+    from dectree.records.writer import Recorder
 
 
 def var_arg(text: str) -> tuple[str, str]:
     """argparse type for `name=value`."""
-    from dectree.model import VAR_PATTERN  # pydantic: only when --var is given
+    from dectree.model.tree import VAR_PATTERN  # pydantic: only when --var is given
 
     name, sep, value = text.partition("=")
     if not sep or not re.match(VAR_PATTERN, name):
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         paths.insert(0, tree_id)
         tree_id = None
         if path.is_file():
-            from dectree.catalog import load_file
+            from dectree.model.catalog import load_file
 
             loaded, problems = load_file(path, max_bytes=args.max_bytes)
             if loaded is None:
@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         return _error("--at needs a TREE")
     catalog = None
     if tree_id is not None:
-        from dectree.catalog import load_catalog
+        from dectree.model.catalog import load_catalog
 
         catalog = load_catalog(paths, max_bytes=args.max_bytes)
         if tree_id not in catalog.trees:
@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
     from dectree.app.app import build_app
 
     def load() -> Catalog:
-        from dectree.catalog import load_catalog  # in the app's loading worker
+        from dectree.model.catalog import load_catalog  # in the app's loading worker
 
         return load_catalog(paths, max_bytes=args.max_bytes)
 

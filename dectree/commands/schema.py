@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from dectree.model import Tree
+from dectree.model.tree import Tree
 
 TREE_SCHEMA_ID = "https://dectree.dev/schema/tree.json"
 
@@ -30,7 +30,7 @@ def tree_schema() -> dict[str, object]:
 def run(args: argparse.Namespace) -> int:
     if args.transcript:
         try:
-            from dectree.transcript import transcript_schema
+            from dectree.records.transcript import transcript_schema
         except ImportError:
             print("dectree: error: transcripts are not available in this version", file=sys.stderr)
             return 2

@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import sys
 
-from dectree.paths import add_sessions_dir, journal_files, sessions_dir
+from dectree.records.paths import add_sessions_dir, journal_files, sessions_dir
 
 ID_WIDTH = 12
 
@@ -22,8 +22,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dectree.plain import format_duration
-    from dectree.stats import collect
+    from dectree.records.stats import collect
+    from dectree.text.plain import format_duration
 
     directory = sessions_dir(args.sessions_dir)
     summaries, errors = collect(journal_files(directory))
@@ -73,6 +73,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _clip(text: str, limit: int) -> str:
-    from dectree.plain import terminal_line
+    from dectree.text.plain import terminal_line
 
     return terminal_line(text, limit)

@@ -16,7 +16,7 @@ import sys
 from typing import Any
 
 from dectree.commands.common import date_arg
-from dectree.paths import add_sessions_dir, journal_files, sessions_dir
+from dectree.records.paths import add_sessions_dir, journal_files, sessions_dir
 
 
 def _hours(text: str) -> float:
@@ -58,7 +58,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dectree.stats import Options, collect, compute
+    from dectree.records.stats import Options, collect, compute
 
     directory = sessions_dir(args.sessions_dir)
     summaries, errors = collect(journal_files(directory))
@@ -85,13 +85,13 @@ def _pct(value: float | None) -> str:
 
 
 def _time(seconds: float | None) -> str:
-    from dectree.plain import format_duration
+    from dectree.text.plain import format_duration
 
     return "-" if seconds is None else format_duration(seconds)
 
 
 def _label(row: dict[str, Any]) -> str:
-    from dectree.plain import terminal_line
+    from dectree.text.plain import terminal_line
 
     title = row.get("title")
     return f"{row['node']}  {terminal_line(title, 50)}" if title else str(row["node"])

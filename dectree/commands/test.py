@@ -27,7 +27,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dectree.scenarios import format_text, run_scenarios, to_json
+    from dectree.check.scenarios import format_text, run_scenarios, to_json
 
     catalog = load_or_usage_error(args, with_siblings=True)
     if catalog is None:

@@ -11,10 +11,10 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dectree.cache import Input, Outcome, ResultCache, file_digest, run_key
+from dectree.check.cache import Input, Outcome, ResultCache, file_digest, run_key
 from dectree.commands.common import add_paths, date_arg, load_or_usage_error, missing_paths
-from dectree.discovery import discover, siblings
-from dectree.problems import DEFAULT_MAX_PATH, Problem, Severity
+from dectree.model.discovery import discover, siblings
+from dectree.source.problems import DEFAULT_MAX_PATH, Problem, Severity
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -82,7 +82,7 @@ def _outcome(args: argparse.Namespace, today: dt.date) -> Outcome | None:
         hit = cache.get(key)
         if hit is not None:
             return hit
-    from dectree.validate import validate_catalog  # a cache hit never needs the models
+    from dectree.check.validate import validate_catalog  # a cache hit never needs the models
 
     catalog = load_or_usage_error(args, with_siblings=True)
     if catalog is None:

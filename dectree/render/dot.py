@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dectree.catalog import LoadedTree
-from dectree.model import AnyNode, Conclusion, Escalation, Tree
-from dectree.problems import Problem
-from dectree.render.escape import dot_comment, dot_string, shorten
+from dectree.model.catalog import LoadedTree
+from dectree.model.tree import AnyNode, Conclusion, Escalation, Tree
 from dectree.render.outline import Outline, escalation_label, name, outline
+from dectree.source.problems import Problem
+from dectree.text.escape import dot_comment, dot_string, shorten
 
 LABEL_LIMIT = 70
 EDGE_LIMIT = 50

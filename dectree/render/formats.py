@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from dectree.catalog import LoadedTree
-from dectree.model import Tree
-from dectree.problems import Problem
+from dectree.model.catalog import LoadedTree
+from dectree.model.tree import Tree
 from dectree.render.dot import render_dot
 from dectree.render.markdown import render_markdown, runbook_filename
 from dectree.render.mermaid import render_mermaid
+from dectree.source.problems import Problem
 
 Renderer = Callable[[LoadedTree | Tree, Sequence[Problem] | None], str]
 

@@ -16,13 +16,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import PurePath
 
-from dectree.catalog import LoadedTree
-from dectree.model import Conclusion, Escalation, Level, Tree
-from dectree.problems import Problem
-from dectree.render.escape import md_cell, md_cell_text, md_code, md_inline, md_labelled
+from dectree.model.catalog import LoadedTree
+from dectree.model.tree import Conclusion, Escalation, Level, Tree
 from dectree.render.mermaid import flowchart
 from dectree.render.nodes import NodeWriter, references
 from dectree.render.outline import Outline, outline
+from dectree.source.problems import Problem
+from dectree.text.escape import md_cell, md_cell_text, md_code, md_inline, md_labelled
 
 LEGEND = (
     "Diamonds are questions, rectangles actions, rounded boxes conclusions (green resolved, "

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dectree.catalog import LoadedTree
-from dectree.model import Action, AnyNode, Conclusion, Escalation, Question, Tree
-from dectree.problems import Problem
-from dectree.render.escape import mermaid_comment, mermaid_text, shorten
+from dectree.model.catalog import LoadedTree
+from dectree.model.tree import Action, AnyNode, Conclusion, Escalation, Question, Tree
 from dectree.render.outline import Edge, Outline, escalation_label, name, outline
+from dectree.source.problems import Problem
+from dectree.text.escape import mermaid_comment, mermaid_text, shorten
 
 CLASS_DEFS = {
     "question": "fill:#e8f0fe,stroke:#1a73e8,color:#0b1f44",

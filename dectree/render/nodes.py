@@ -7,8 +7,17 @@ named after the node id, so other runbooks can link to `file.md#node-id`.
 
 from __future__ import annotations
 
-from dectree.model import Action, Command, Conclusion, Escalation, Question, Reference, unescape
-from dectree.render.escape import (
+from dectree.model.tree import (
+    Action,
+    Command,
+    Conclusion,
+    Escalation,
+    Question,
+    Reference,
+    unescape,
+)
+from dectree.render.outline import Edge, Outline, name
+from dectree.text.escape import (
     md_cell,
     md_code,
     md_code_block,
@@ -17,7 +26,6 @@ from dectree.render.escape import (
     md_link,
     md_quote,
 )
-from dectree.render.outline import Edge, Outline, name
 
 OUTCOME_WORDS = {"resolved": "Resolved", "workaround": "Workaround", "escalate": "Escalate"}
 

@@ -14,9 +14,9 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from dectree.catalog import LoadedTree
-from dectree.graph import references
-from dectree.model import (
+from dectree.check.graph import references
+from dectree.model.catalog import LoadedTree
+from dectree.model.tree import (
     Action,
     AnyNode,
     Conclusion,
@@ -26,8 +26,8 @@ from dectree.model import (
     is_terminal,
     split_ref,
 )
-from dectree.problems import Problem, Severity
-from dectree.render.escape import shorten
+from dectree.source.problems import Problem, Severity
+from dectree.text.escape import shorten
 
 # Problem codes drawn on the node they are reported at, and the words used.
 NODE_FINDINGS = {"DT202": "unreachable", "DT203": "dead end", "DT205": "loop with no way out"}

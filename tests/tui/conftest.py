@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from dectree.app.app import DectreeApp, build_app
-from dectree.catalog import Catalog, load_catalog
-from dectree.events import Event
-from dectree.session import Session
+from dectree.engine.events import Event
+from dectree.engine.session import Session
+from dectree.model.catalog import Catalog, load_catalog
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = dt.datetime(2026, 6, 1, 9, 30, tzinfo=dt.timezone.utc)

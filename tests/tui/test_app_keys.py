@@ -11,7 +11,7 @@ from dectree.app.screens.confirm import ConfirmScreen
 from dectree.app.screens.help import HelpScreen
 from dectree.app.screens.search import SearchScreen
 from dectree.app.screens.walk import WalkScreen
-from dectree.events import SessionOutcome
+from dectree.engine.events import SessionOutcome
 from tests.tui.conftest import Recorder
 from tests.tui.helpers import ready, screen_text, walk
 

@@ -9,8 +9,8 @@ from textual.widgets import Input
 from dectree.app.app import DectreeApp, build_app
 from dectree.app.screens.home import HomeScreen
 from dectree.app.widgets.results import ResultList
-from dectree.catalog import Catalog
-from dectree.events import SessionStarted
+from dectree.engine.events import SessionStarted
+from dectree.model.catalog import Catalog
 from tests.tui.conftest import TODAY, Recorder, frozen_clock
 from tests.tui.helpers import ready, walk, widget_text
 

@@ -19,7 +19,7 @@ from dectree.app.app import DectreeApp
 from dectree.app.screens.outline import OutlineScreen
 from dectree.app.screens.variables import VariablesScreen
 from dectree.app.widgets.results import ResultList
-from dectree.session import SessionState
+from dectree.engine.session import SessionState
 from tests.tui.helpers import screen_text, walk, widget_text
 
 MakeApp = Callable[..., DectreeApp]

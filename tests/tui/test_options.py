@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from dectree.app.options import options
-from dectree.catalog import Catalog
-from dectree.events import SessionOutcome
-from dectree.session import Session, SessionState
+from dectree.engine.events import SessionOutcome
+from dectree.engine.session import Session, SessionState
+from dectree.model.catalog import Catalog
 from tests.tui.conftest import frozen_clock
 
 

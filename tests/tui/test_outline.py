@@ -8,9 +8,9 @@ from textual.widgets import Tree
 
 from dectree.app.app import DectreeApp, build_app
 from dectree.app.screens.outline import OutlineScreen, path_to
-from dectree.catalog import Catalog
-from dectree.model import Tree as TreeModel
-from dectree.session import Session
+from dectree.engine.session import Session
+from dectree.model.catalog import Catalog
+from dectree.model.tree import Tree as TreeModel
 from tests.tui.conftest import TODAY, frozen_clock
 from tests.tui.helpers import walk
 
@@ -132,6 +132,6 @@ async def test_outline_of_a_10000_node_tree_is_lazy() -> None:
 
 
 def _catalog_of(tree: TreeModel) -> Catalog:
-    from dectree.catalog import LoadedTree
+    from dectree.model.catalog import LoadedTree
 
     return Catalog(trees={tree.id: LoadedTree(tree, "big.yaml", "0", {})})  # type: ignore[arg-type]

@@ -16,8 +16,8 @@ from textual.widgets import Tree
 from dectree.app.app import build_app
 from dectree.app.screens.outline import OutlineScreen, without_loops
 from dectree.app.screens.walk import WalkScreen
-from dectree.catalog import Catalog, LoadedTree
-from dectree.model import Tree as TreeModel
+from dectree.model.catalog import Catalog, LoadedTree
+from dectree.model.tree import Tree as TreeModel
 from tests.tui.conftest import TODAY, frozen_clock
 
 

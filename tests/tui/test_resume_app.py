@@ -10,12 +10,12 @@ import pytest
 from dectree.app.app import DectreeApp, build_app
 from dectree.app.widgets.header import WalkHeader
 from dectree.app.widgets.path_panel import PathPanel
-from dectree.catalog import Catalog, load_catalog
-from dectree.journal import Recorder
-from dectree.journal_reader import read_journal
-from dectree.paths import journal_files
-from dectree.resume import prepare_resume
-from dectree.session import Session
+from dectree.engine.session import Session
+from dectree.model.catalog import Catalog, load_catalog
+from dectree.records.paths import journal_files
+from dectree.records.reader import read_journal
+from dectree.records.resume import prepare_resume
+from dectree.records.writer import Recorder
 from tests.tui.conftest import NOW, TODAY, frozen_clock
 from tests.tui.helpers import ready, screen_text, walk
 

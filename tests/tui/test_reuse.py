@@ -20,9 +20,9 @@ from dectree.app.app import DectreeApp, build_app
 from dectree.app.screens.walk import WalkScreen
 from dectree.app.widgets.node_view import NodeView
 from dectree.app.widgets.path_panel import PathPanel
-from dectree.catalog import Catalog, LoadedTree
-from dectree.model import Tree as TreeModel
-from dectree.session import Session
+from dectree.engine.session import Session
+from dectree.model.catalog import Catalog, LoadedTree
+from dectree.model.tree import Tree as TreeModel
 from tests.tui.conftest import TODAY, frozen_clock
 from tests.tui.helpers import widget_text
 

@@ -8,8 +8,8 @@ from dectree.app.app import DectreeApp
 from dectree.app.widgets.choice_list import ChoiceList
 from dectree.app.widgets.header import WalkHeader
 from dectree.app.widgets.path_panel import PathPanel
-from dectree.events import Answered, Reopened, SessionOutcome, WentBack
-from dectree.session import SessionState
+from dectree.engine.events import Answered, Reopened, SessionOutcome, WentBack
+from dectree.engine.session import SessionState
 from tests.tui.conftest import Recorder
 from tests.tui.helpers import screen_text, walk, widget_text
 

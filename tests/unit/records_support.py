@@ -6,9 +6,9 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from dectree.catalog import Catalog, load_catalog
-from dectree.journal import Recorder, SessionJournal
-from dectree.session import Session
+from dectree.engine.session import Session
+from dectree.model.catalog import Catalog, load_catalog
+from dectree.records.writer import Recorder, SessionJournal
 
 TREES = Path(__file__).parent / "fixtures" / "records"
 T0 = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.timezone.utc)

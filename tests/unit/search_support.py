@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from dectree.catalog import load_catalog
-from dectree.search import SearchIndex
+from dectree.engine.search import SearchIndex
+from dectree.model.catalog import load_catalog
 
 TREES = Path(__file__).resolve().parents[2] / "trees"
 

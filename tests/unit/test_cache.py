@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 import dectree.commands.validate as validate_command
-from dectree.cache import Input, Outcome, ResultCache, run_key
+from dectree.check.cache import Input, Outcome, ResultCache, run_key
 from dectree.cli import main
-from dectree.problems import Problem, Severity
+from dectree.source.problems import Problem, Severity
 
 TREE = """\
 id: {id}

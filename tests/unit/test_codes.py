@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from dectree.catalog import load_catalog
-from dectree.problems import CODES
-from dectree.validate import validate_catalog
+from dectree.check.validate import validate_catalog
+from dectree.model.catalog import load_catalog
+from dectree.source.problems import CODES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "codes"
 SUPPORT = FIXTURES / "support-other.yaml"

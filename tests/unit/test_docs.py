@@ -7,17 +7,17 @@ import json
 import re
 from pathlib import Path
 
-from dectree import formatdoc
-from dectree.catalog import load_catalog
+from dectree.check.validate import validate_catalog
 from dectree.commands.schema import tree_schema
-from dectree.validate import validate_catalog
+from dectree.model import formatdoc
+from dectree.model.catalog import load_catalog
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def test_format_reference_is_current() -> None:
     text = (DOCS / "tree-format.md").read_text(encoding="utf-8")
-    assert formatdoc.render(text) == text, "run: python -m dectree.formatdoc"
+    assert formatdoc.render(text) == text, "run: python -m dectree.model.formatdoc"
 
 
 def test_committed_schema_is_current() -> None:

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from dectree.catalog import Catalog
 from dectree.cli import main
-from dectree.export import ExportExists, render_json, render_markdown, write_atomic
-from dectree.export_walk import journal_from_session
-from dectree.journal_reader import read_journal
-from dectree.transcribe import build_transcript
-from dectree.transcript import Transcript, transcript_schema
+from dectree.model.catalog import Catalog
+from dectree.records.export import ExportExists, render_json, render_markdown, write_atomic
+from dectree.records.export_walk import journal_from_session
+from dectree.records.reader import read_journal
+from dectree.records.transcribe import build_transcript
+from dectree.records.transcript import Transcript, transcript_schema
 from tests.unit.records_support import recorded_session, records_catalog, walk_to_escalation
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -165,7 +165,7 @@ def test_hostile_text_cannot_break_the_tables(tmp_path: Path, catalog: Catalog) 
 
 
 def test_in_progress_export_from_a_live_session(catalog: Catalog) -> None:
-    from dectree.session import Session
+    from dectree.engine.session import Session
     from tests.unit.records_support import ticking
 
     session = Session(catalog, clock=ticking(), session_id="live0001")
@@ -257,8 +257,8 @@ def test_export_command_problems(
 
 
 def test_an_escalation_step_shows_its_title_not_its_whole_reason() -> None:
-    from dectree.export import _question
-    from dectree.transcript import TranscriptStep
+    from dectree.records.export import _question
+    from dectree.records.transcript import TranscriptStep
 
     step = TranscriptStep.model_construct(
         kind="escalation",

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dectree.fill import fill
+from dectree.engine.fill import fill
 
 # Text a shell can carry in an argument: no NUL; keep it printable plus newline/tab.
 chunks = st.sampled_from(

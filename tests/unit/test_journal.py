@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dectree import __version__
-from dectree.catalog import Catalog
-from dectree.events import Event, SessionOutcome, event_from_dict
-from dectree.journal import Recorder, login_name
-from dectree.journal_reader import JournalError, read_journal, read_lines
-from dectree.paths import (
+from dectree.engine.events import Event, SessionOutcome, event_from_dict
+from dectree.engine.session import Session
+from dectree.model.catalog import Catalog
+from dectree.records.journal_format import tree_hash
+from dectree.records.paths import (
     SessionNotFound,
     find_session,
     journal_files,
@@ -25,9 +25,9 @@ from dectree.paths import (
     session_id_of,
     sessions_dir,
 )
-from dectree.records import tree_hash
-from dectree.session import Session
-from dectree.stats import summarize
+from dectree.records.reader import JournalError, read_journal, read_lines
+from dectree.records.stats import summarize
+from dectree.records.writer import Recorder, login_name
 from tests.unit.records_support import (
     T0,
     recorded_session,
@@ -398,7 +398,7 @@ def test_a_journal_with_a_line_replaced_reads_or_fails_cleanly(
 
 
 def test_a_jump_mid_walk_is_recorded_transcribed_and_counted(tmp_path: Path) -> None:
-    from dectree.transcribe import build_transcript
+    from dectree.records.transcribe import build_transcript
 
     catalog = records_catalog()
     session, journal = recorded_session(tmp_path, catalog)

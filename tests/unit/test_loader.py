@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from dectree.catalog import load_file
-from dectree.yamlsource import MAX_ALIAS_EXPANSION, PosDict, SourceError, locate, read
+from dectree.model.catalog import load_file
+from dectree.source.reader import read
+from dectree.source.yamlsource import MAX_ALIAS_EXPANSION, PosDict, SourceError, locate
 
 VALID = Path(__file__).parents[1] / "fixtures" / "valid" / "disk.yaml"
 

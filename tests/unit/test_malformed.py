@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dectree.cli import main
-from dectree.problems import CODES, Severity
+from dectree.source.problems import CODES, Severity
 
 CODES_DIR = Path(__file__).parent / "fixtures" / "codes"
 SUPPORT = CODES_DIR / "support-other.yaml"

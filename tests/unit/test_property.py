@@ -10,7 +10,7 @@ that links into it:
   re-indent lines of the file itself. The result may or may not be a tree; the
   loader and validator must return well-formed problems either way.
 
-A third property holds the fast block-style reader (`dectree.blockyaml`) to
+A third property holds the fast block-style reader (`dectree.source.blockyaml`) to
 the libyaml event reader: whenever it reads a text at all, data, key order and
 every position are the same (mangled trees and random documents dumped by
 PyYAML in block and flow styles).
@@ -31,11 +31,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dectree.blockyaml import parse_block
-from dectree.catalog import load_catalog
-from dectree.problems import CODES, Problem, Severity
-from dectree.validate import validate_catalog
-from dectree.yamlsource import Document, SourceError, decode, parse, read
+from dectree.check.validate import validate_catalog
+from dectree.model.catalog import load_catalog
+from dectree.source.blockyaml import parse_block
+from dectree.source.problems import CODES, Problem, Severity
+from dectree.source.reader import read
+from dectree.source.yamlsource import Document, SourceError, decode, parse
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "valid" / "disk.yaml"
 TEXT = FIXTURE.read_text(encoding="utf-8")

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dectree.catalog import load_catalog
+from dectree.check.validate import validate_catalog
+from dectree.model.catalog import load_catalog
 from dectree.render.dot import render_dot
 from dectree.render.formats import output_name, render
 from dectree.render.mermaid import render_mermaid
 from dectree.render.outline import outline
-from dectree.validate import validate_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 DISK = ROOT / "tests/fixtures/valid/disk.yaml"

@@ -7,7 +7,7 @@ import re
 import pytest
 from markdown_it import MarkdownIt
 
-from dectree.render.escape import (
+from dectree.text.escape import (
     dot_string,
     md_block,
     md_cell,

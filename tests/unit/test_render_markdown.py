@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from dectree.catalog import LoadedTree, load_catalog
-from dectree.model import Tree
+from dectree.check.validate import validate_catalog
+from dectree.model.catalog import LoadedTree, load_catalog
+from dectree.model.tree import Tree
 from dectree.render.markdown import render_markdown, runbook_filename
-from dectree.validate import validate_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 DISK = ROOT / "tests/fixtures/valid/disk.yaml"

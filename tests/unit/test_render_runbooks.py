@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from dectree.catalog import load_catalog
+from dectree.check.validate import validate_catalog
+from dectree.model.catalog import load_catalog
 from dectree.render.markdown import render_markdown, runbook_filename
-from dectree.validate import validate_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNBOOKS = ROOT / "docs/operations/runbooks"

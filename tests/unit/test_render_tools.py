@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from dectree.catalog import load_catalog
+from dectree.check.validate import validate_catalog
+from dectree.model.catalog import load_catalog
 from dectree.render.dot import render_dot
 from dectree.render.markdown import render_markdown
 from dectree.render.mermaid import render_mermaid
-from dectree.validate import validate_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKS = ROOT / "tests/render"

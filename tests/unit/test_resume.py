@@ -21,13 +21,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dectree.catalog import Catalog, load_catalog
 from dectree.cli import main
-from dectree.events import SessionOutcome
-from dectree.journal_reader import read_journal
-from dectree.paths import journal_files
-from dectree.resume import prepare_resume
-from dectree.session import Session
+from dectree.engine.events import SessionOutcome
+from dectree.engine.session import Session
+from dectree.model.catalog import Catalog, load_catalog
+from dectree.records.paths import journal_files
+from dectree.records.reader import read_journal
+from dectree.records.resume import prepare_resume
 from tests.unit.records_support import (
     TREES,
     recorded_session,
@@ -251,7 +251,7 @@ def changed_trees(catalog: Catalog, edit: Callable[[dict[str, object]], None]) -
     trees: dict[str, object] = {tid: loaded.tree for tid, loaded in catalog.trees.items()}
     data = catalog.trees["net"].tree.model_dump(mode="json", exclude_none=True)
     edit(data)
-    from dectree.model import Tree
+    from dectree.model.tree import Tree
 
     trees["net"] = Tree.model_validate(data)
     return trees
@@ -330,7 +330,7 @@ def test_a_finished_session_reopens_finished(tmp_path: Path, catalog: Catalog) -
 def test_a_session_still_open_elsewhere_is_not_resumed(
     tmp_path: Path, catalog: Catalog, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from dectree.journal_file import in_use
+    from dectree.records.writer import in_use
 
     session, journal = recorded_session(tmp_path, catalog)
     session.start("net")  # this test process holds the journal, as a live dectree would

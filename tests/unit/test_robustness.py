@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from dectree.catalog import load_file
 from dectree.cli import main
-from dectree.problems import Problem
-from dectree.yamlsource import MAX_ALIAS_EXPANSION, MAX_BYTES
+from dectree.model.catalog import load_file
+from dectree.source.problems import Problem
+from dectree.source.yamlsource import MAX_ALIAS_EXPANSION, MAX_BYTES
 
 MB = 1024 * 1024
 VALID = (Path(__file__).resolve().parents[1] / "fixtures" / "valid" / "disk.yaml").read_text()

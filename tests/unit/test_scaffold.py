@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from dectree.catalog import load_catalog, load_file
+from dectree.check.validate import validate_catalog
 from dectree.cli import main
-from dectree.model import Contact, Review, Tree, Variable
-from dectree.problems import Severity
-from dectree.scaffold import ScaffoldError, check_id, skeleton
-from dectree.validate import validate_catalog
-from dectree.yamlsource import read
+from dectree.model.catalog import load_catalog, load_file
+from dectree.model.scaffold import ScaffoldError, check_id, skeleton
+from dectree.model.tree import Contact, Review, Tree, Variable
+from dectree.source.problems import Severity
+from dectree.source.reader import read
 
 TODAY = dt.date(2026, 3, 1)
 

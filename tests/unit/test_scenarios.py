@@ -8,10 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from dectree.catalog import load_catalog
+from dectree.check.scenarios import (
+    ScenarioReport,
+    format_text,
+    run_scenarios,
+    to_json,
+    walk_scenario,
+)
 from dectree.cli import main
-from dectree.scenarios import ScenarioReport, format_text, run_scenarios, to_json, walk_scenario
-from dectree.session import tree_map
+from dectree.engine.session import tree_map
+from dectree.model.catalog import load_catalog
 
 ENGINE = Path(__file__).parent / "fixtures" / "engine"
 OK = str(ENGINE / "scenarios" / "ok.yaml")

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from dectree.catalog import load_catalog
-from dectree.model import Tree
-from dectree.search import Entry, SearchIndex, normalise, tokens
-from dectree.session import tree_map
+from dectree.engine.search import Entry, SearchIndex, normalise, tokens
+from dectree.engine.session import tree_map
+from dectree.model.catalog import load_catalog
+from dectree.model.tree import Tree
 
 WALK = Path(__file__).parent / "fixtures" / "engine" / "walk"
 REVIEW = {"last_updated": "2026-01-01", "updated_by": "t", "next_review": "2027-01-01"}

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dectree.catalog import Catalog, load_catalog
-from dectree.events import (
+from dectree.engine.events import (
     Answered,
     CommandCopied,
     Event,
@@ -27,8 +26,9 @@ from dectree.events import (
     event_from_dict,
     event_to_dict,
 )
-from dectree.model import Level, Tree
-from dectree.session import Session, SessionState, WalkError, tree_map
+from dectree.engine.session import Session, SessionState, WalkError, tree_map
+from dectree.model.catalog import Catalog, load_catalog
+from dectree.model.tree import Level, Tree
 
 WALK = Path(__file__).parent / "fixtures" / "engine" / "walk"
 T0 = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.timezone.utc)

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from dectree.catalog import Catalog
 from dectree.cli import main
-from dectree.events import SessionOutcome
-from dectree.paths import journal_files
-from dectree.session import Session
-from dectree.stats import Options, collect, compute
+from dectree.engine.events import SessionOutcome
+from dectree.engine.session import Session
+from dectree.model.catalog import Catalog
+from dectree.records.paths import journal_files
+from dectree.records.stats import Options, collect, compute
 from tests.unit.records_support import T0, recorder, records_catalog
 
 NOW = T0 + dt.timedelta(days=6)
@@ -212,7 +212,7 @@ def test_filters(generated: tuple[Path, list[Planned]]) -> None:
 
 
 def test_percentiles_on_known_values() -> None:
-    from dectree.stats import median_p90
+    from dectree.records.stats import median_p90
 
     assert median_p90([]) == {"count": 0, "median_seconds": None, "p90_seconds": None}
     assert median_p90([5.0]) == {"count": 1, "median_seconds": 5.0, "p90_seconds": 5.0}

@@ -93,8 +93,6 @@ class HelpScreen(ModalScreen[None]):
         self.below_bindings = list(type(below).BINDINGS)
 
     def compose(self) -> ComposeResult:
-        from dectree.app.app import DectreeApp
-
         with Vertical(classes="dialog full"):
             yield Static(Content.styled("Keys", "bold"), classes="dialog-title")
             with VerticalScroll(id="help-body"):
@@ -103,7 +101,7 @@ class HelpScreen(ModalScreen[None]):
                     yield Static(Content.styled("On this screen", "bold $text-primary"), classes="section")
                     yield from table(own)
                 yield Static(Content.styled("Everywhere", "bold $text-primary"), classes="section")
-                yield from table(binding_rows(list(DectreeApp.BINDINGS)) + GENERAL)
+                yield from table(binding_rows(list(type(self.app).BINDINGS)) + GENERAL)
                 yield Static(Content.styled("Walking a tree", "bold $text-primary"), classes="section")
                 yield Static(
                     Content(

@@ -1,6 +1,6 @@
 """The home screen: the trees, and a search box for pasted error messages.
 
-Typing searches every node of every tree (`dectree.search`); Enter starts the
+Typing searches every node of every tree (`dectree.engine.search`); Enter starts the
 walk at the best hit, or at the highlighted one after moving down the list.
 The trees are loaded by the app in a worker, so this screen paints at once and
 fills in when they arrive.
@@ -8,7 +8,7 @@ fills in when they arrive.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,11 +17,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from dectree.app.host import AppHost, host
 from dectree.app.widgets.results import ResultList
 
 if TYPE_CHECKING:
-    from dectree.app.app import DectreeApp
-    from dectree.catalog import Catalog
+    from dectree.model.catalog import Catalog
 
 SEARCH_LIMIT = 50
 
@@ -58,8 +58,8 @@ class HomeScreen(Screen[None]):
     """Whether the widgets exist (the catalog may arrive before they do)."""
 
     @property
-    def dectree(self) -> DectreeApp:
-        return cast("DectreeApp", self.app)
+    def dectree(self) -> AppHost:
+        return host(self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -102,7 +102,7 @@ class HomeScreen(Screen[None]):
 
     def update_results(self, query: str) -> None:
         """Trees when the query is empty, else the best hits across all trees."""
-        from dectree.session import tree_map
+        from dectree.engine.session import tree_map
 
         app = self.dectree
         results = self.query_one(ResultList)

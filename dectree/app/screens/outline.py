@@ -22,10 +22,10 @@ from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from dectree.app.safe import one_line, rich_text
-from dectree.model import AnyNode, Question, node_next, split_ref
-from dectree.model import Tree as TreeModel
-from dectree.search import node_title
-from dectree.session import Session
+from dectree.engine.search import node_title
+from dectree.engine.session import Session
+from dectree.model.tree import AnyNode, Question, node_next, split_ref
+from dectree.model.tree import Tree as TreeModel
 
 KIND_ICON = {"question": "?", "action": "»", "conclusion": "■", "escalation": "⚑"}
 

@@ -6,7 +6,7 @@ do with it (go on at the hit, keeping the path).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,13 +16,11 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from dectree.app.host import AppHost, host
 from dectree.app.screens.home import SEARCH_LIMIT
 from dectree.app.widgets.results import ResultList
-from dectree.search import Hit
-from dectree.session import tree_map
-
-if TYPE_CHECKING:
-    from dectree.app.app import DectreeApp
+from dectree.engine.search import Hit
+from dectree.engine.session import tree_map
 
 
 class SearchScreen(ModalScreen[tuple[Hit, str] | None]):
@@ -38,8 +36,8 @@ class SearchScreen(ModalScreen[tuple[Hit, str] | None]):
         self._hits: list[Hit] = []
 
     @property
-    def dectree(self) -> DectreeApp:
-        return cast("DectreeApp", self.app)
+    def dectree(self) -> AppHost:
+        return host(self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog full"):

@@ -18,8 +18,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from dectree.model import node_commands, placeholders
-from dectree.session import Session
+from dectree.engine.session import Session
+from dectree.model.tree import node_commands, placeholders
 
 
 @dataclass(frozen=True)

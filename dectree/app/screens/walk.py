@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,6 +20,7 @@ from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, OptionList
 
+from dectree.app.host import AppHost, host
 from dectree.app.options import options
 from dectree.app.safe import clean
 from dectree.app.widgets.choice_list import ChoiceList
@@ -27,12 +28,9 @@ from dectree.app.widgets.command_block import CommandBlock
 from dectree.app.widgets.header import WalkHeader
 from dectree.app.widgets.node_view import NodeView
 from dectree.app.widgets.path_panel import PathPanel
-from dectree.events import Event, SessionOutcome
-from dectree.search import Hit
-from dectree.session import Session, SessionState, WalkError
-
-if TYPE_CHECKING:
-    from dectree.app.app import DectreeApp
+from dectree.engine.events import Event, SessionOutcome
+from dectree.engine.search import Hit
+from dectree.engine.session import Session, SessionState, WalkError
 
 
 def _number_bindings() -> list[BindingType]:
@@ -75,8 +73,8 @@ class WalkScreen(Screen[None]):
         self._unsubscribe: Callable[[], None] | None = None
 
     @property
-    def dectree(self) -> DectreeApp:
-        return cast("DectreeApp", self.app)
+    def dectree(self) -> AppHost:
+        return host(self.app)
 
     def compose(self) -> ComposeResult:
         yield WalkHeader(self.session.path[0].entered_at, self._clock, self.incident)

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from dectree.app.safe import clean, paragraph, plain
-from dectree.fill import FilledCommand
+from dectree.engine.fill import FilledCommand
 
 SECRET_MASK = "••••••"
 

@@ -16,50 +16,18 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
-from dectree.app.safe import clean, one_line, paragraph, plain
+from dectree.app.safe import paragraph, plain
 from dectree.app.widgets.command_block import CommandBlock
+from dectree.app.widgets.node_parts import command_blocks, kind_line, markdown, references, section
+from dectree.app.widgets.outcome_view import (
+    conclusion_widgets,
+    escalation_widgets,
+    finished_banner,
+)
 from dectree.app.widgets.tree_markdown import TreeMarkdown
-from dectree.fill import FilledCommand
-from dectree.model import Action, Command, Conclusion, Escalation, Question, Reference
-from dectree.session import Session, SessionState
-
-
-def section(title: str) -> Static:
-    """A section heading (our own text only)."""
-    return Static(Content.styled(title, "bold $text-primary"), classes="section")
-
-
-def kind_line(kind: str, title: str | None, style: str = "$text-primary") -> Static:
-    """`KIND · title` above the prompt."""
-    parts: list[str | Content | tuple[str, str]] = [(f" {kind} ", f"bold reverse {style}")]
-    if title:
-        parts += ["  ", plain(one_line(title), "bold")]
-    return Static(Content.assemble(*parts), classes="kind")
-
-
-def markdown(text: str) -> TreeMarkdown:
-    """Tree-authored Markdown; links are reported, never followed or run."""
-    return TreeMarkdown(clean(text))
-
-
-def command_blocks(commands: Sequence[Command], filled: Sequence[FilledCommand]) -> list[Widget]:
-    """One block per command, numbered as the copy keys number them."""
-    single = len(filled) == 1
-    return [
-        CommandBlock(i + 1, f, look_for=c.look_for, where=c.where, single=single)
-        for i, (c, f) in enumerate(zip(commands, filled, strict=True))
-    ]
-
-
-def references(refs: Sequence[Reference]) -> list[Widget]:
-    """Sources, shown as text (title and address); nothing is clickable."""
-    if not refs:
-        return []
-    lines = [
-        Content.assemble(plain(one_line(r.title)), "\n  ", plain(one_line(r.url), "$text-muted"))
-        for r in refs
-    ]
-    return [section("Sources"), Static(Content("\n").join(lines), classes="refs")]
+from dectree.engine.fill import FilledCommand
+from dectree.engine.session import Session, SessionState
+from dectree.model.tree import Action, Conclusion, Escalation, Question
 
 
 def question_widgets(node: Question | Action, filled: Sequence[FilledCommand]) -> list[Widget]:
@@ -82,12 +50,6 @@ def question_widgets(node: Question | Action, filled: Sequence[FilledCommand]) -
 
 def node_widgets(session: Session) -> list[Widget]:
     """Every widget for the session's current step."""
-    from dectree.app.widgets.outcome_view import (
-        conclusion_widgets,
-        escalation_widgets,
-        finished_banner,
-    )
-
     node = session.node
     filled = session.commands()
     widgets: list[Widget] = []

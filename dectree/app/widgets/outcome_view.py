@@ -18,11 +18,11 @@ from textual.widgets import Static
 from dectree.app.safe import one_line, paragraph, plain
 from dectree.app.widgets.command_block import CommandBlock
 from dectree.app.widgets.header import format_elapsed
-from dectree.app.widgets.node_view import kind_line, markdown, section
-from dectree.events import SessionOutcome
-from dectree.fill import FilledCommand
-from dectree.model import Conclusion, Contact, Escalation, Level, Outcome
-from dectree.session import Session, SessionState
+from dectree.app.widgets.node_parts import kind_line, markdown, section
+from dectree.engine.events import SessionOutcome
+from dectree.engine.fill import FilledCommand
+from dectree.engine.session import Session, SessionState
+from dectree.model.tree import Conclusion, Contact, Escalation, Level, Outcome
 
 OUTCOME_STYLE = {
     Outcome.resolved: "$text-success",

@@ -18,8 +18,8 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from dectree.app.safe import one_line, plain
-from dectree.search import node_title
-from dectree.session import PathStep, Session
+from dectree.engine.search import node_title
+from dectree.engine.session import PathStep, Session
 
 
 def step_prompt(number: int, step: PathStep, session: Session, current: bool) -> Content:

@@ -19,8 +19,8 @@ from textual.widgets import OptionList
 from dectree.app.safe import one_line, plain
 
 if TYPE_CHECKING:  # the home screen paints before the engine is imported
-    from dectree.model import Tree
-    from dectree.search import Hit
+    from dectree.engine.search import Hit
+    from dectree.model.tree import Tree
 
 MATCH_TEXT = {"exact": "matches", "words": "words in", "fuzzy": "looks like"}
 FIELD_TEXT = {

@@ -1,0 +1,43 @@
+"""What screens need from the app, as a protocol, so screens never import `dectree.app.app`.
+
+`DectreeApp` satisfies it; a screen reaches it with `host(self.app)`. The app
+module imports the screens it opens; with this protocol between them there is
+no import cycle between the app and its screens.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol, cast
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from textual.app import App
+
+    from dectree.engine.search import SearchIndex
+    from dectree.engine.session import Session
+    from dectree.model.catalog import Catalog
+
+
+class AppHost(Protocol):
+    """The app as its screens use it."""
+
+    catalog: Catalog | None
+    index: SearchIndex | None
+    cursor_blink: bool
+
+    def start_walk(
+        self, tree_id: str, node_id: str | None = None, *, query: str | None = None
+    ) -> Session | None: ...
+
+    def go_home(self) -> None: ...
+
+    @property
+    def today_date(self) -> dt.date: ...
+
+    def action_export(self) -> None: ...
+
+
+def host(app: App[object]) -> AppHost:
+    """The running app as `AppHost` (it is always a `DectreeApp`)."""
+    return cast("AppHost", app)

@@ -1,0 +1,179 @@
+"""A cache of `dectree validate` results keyed on file content, as ruff keeps one.
+
+A run's outcome (its problems, the number of files and the trees checked) is
+stored under a key made of everything that can change it:
+
+- the dectree version and a fingerprint (size, mtime) of the engine modules a
+  validation runs (so an edited checkout never serves results of the code it
+  replaced);
+- the options that change results (`--today`, which defaults to the date of the
+  run, `--max-path`, `--max-bytes`);
+- for every input file in load order: its path as given, whether it was checked
+  or only loaded as context for links, and the sha256 digest of its bytes.
+
+A tree's verdicts depend on the trees it links to and on those linking into it
+(reachability, loops, dangling links, did-you-mean hints), so the key covers
+the whole set: when any file changes, every tree is checked again, which
+includes every tree whose links into the changed file could change a verdict.
+Unchanged sets are served without parsing anything.
+
+The cache lives in `.dectree-cache/` in the current directory (a `.gitignore`
+inside keeps it out of commits), or in `$DECTREE_CACHE_DIR`. It never makes a run
+fail: an unreadable or corrupt entry is a miss, a failed write is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from dectree import __version__
+from dectree.source.problems import Problem, Severity
+
+CACHE_DIR_NAME = ".dectree-cache"
+ENTRY_LIMIT = 64  # newest results kept; older ones are removed on write
+_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Input:
+    """One file of a run: its path as given, its role and its content digest."""
+
+    path: str
+    digest: str
+    context: bool = False
+
+
+@dataclass
+class Outcome:
+    """What `dectree validate` prints, minus formatting."""
+
+    files: int
+    trees: list[str]
+    problems: list[Problem]
+
+
+def default_directory() -> Path:
+    """`$DECTREE_CACHE_DIR`, else `.dectree-cache` in the current directory."""
+    return Path(os.environ.get("DECTREE_CACHE_DIR") or CACHE_DIR_NAME)
+
+
+def file_digest(path: Path) -> str | None:
+    """sha256 hex of a file's bytes, or None if it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _code_fingerprint() -> str:
+    """Version plus size and mtime of every engine module (the package's top level).
+
+    Found by listing files, not importing them: a cache hit must not pay for
+    loading pydantic and the models. An edit to the app, the commands or the
+    renderers does not turn the cache over.
+    """
+    parts = [__version__]
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        parts.append(f"{path.name}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def run_key(inputs: Sequence[Input], options: Mapping[str, object]) -> str:
+    """The cache key of a run over `inputs` (in load order) with `options`."""
+    payload = {
+        "format": _FORMAT,
+        "code": _code_fingerprint(),
+        "options": {k: str(v) for k, v in sorted(options.items())},
+        "inputs": [[i.path, i.digest, i.context] for i in inputs],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+class ResultCache:
+    """Stored outcomes of `dectree validate`, one JSON file per key."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory if directory is not None else default_directory()
+
+    def _entry(self, key: str) -> Path:
+        return self.directory / "validate" / f"{key}.json"
+
+    def get(self, key: str) -> Outcome | None:
+        """The stored outcome for `key`, or None."""
+        try:
+            raw = json.loads(self._entry(key).read_text(encoding="utf-8"))
+            return Outcome(
+                files=int(raw["files"]),
+                trees=[str(t) for t in raw["trees"]],
+                problems=[
+                    Problem(p[0], int(p[1]), int(p[2]), Severity(p[3]), str(p[4]), str(p[5]))
+                    for p in raw["problems"]
+                ],
+            )
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return None
+
+    def put(self, key: str, outcome: Outcome) -> None:
+        """Store `outcome` under `key`, atomically; drop the oldest entries past the limit."""
+        entry = self._entry(key)
+        payload = {
+            "files": outcome.files,
+            "trees": outcome.trees,
+            "problems": [
+                [p.path, p.line, p.column, p.level.value, p.code, p.message]
+                for p in outcome.problems
+            ],
+        }
+        try:
+            self._prepare()
+            fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(payload, handle, separators=(",", ":"))
+            os.replace(tmp, entry)
+            self._prune(entry.parent)
+        except OSError:
+            return
+
+    def _prepare(self) -> None:
+        (self.directory / "validate").mkdir(parents=True, exist_ok=True)
+        ignore = self.directory / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# Created by dectree: results of `dectree validate`.\n*\n")
+        tag = self.directory / "CACHEDIR.TAG"
+        if not tag.exists():
+            tag.write_text(
+                "Signature: 8a477f597d28d172789f06886806bc55\n"
+                "# This file is a cache directory tag created by dectree.\n"
+            )
+
+    @staticmethod
+    def _prune(folder: Path) -> None:
+        entries = []
+        for path in folder.glob("*.json"):
+            try:
+                entries.append((path.stat().st_mtime_ns, path))
+            except OSError:
+                continue
+        entries.sort(reverse=True)
+        for _, path in entries[ENTRY_LIMIT:]:
+            try:
+                path.unlink()
+            except OSError:
+                continue

@@ -1,0 +1,239 @@
+"""Finding tree files and loading them into validated models with positions.
+
+Discovery order: the paths given; otherwise `./trees` if it exists; otherwise
+the trees bundled with the package. Directories named in `DECTREE_PATH`
+(colon-separated) are always added. Loading never raises for bad input: every
+problem becomes a `Problem` at a file position.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import hashlib
+import os
+import stat
+import typing
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from dectree.model.discovery import discover, siblings
+from dectree.model.tree import AnyNode, Tree, split_ref
+from dectree.source.problems import Problem, problem
+from dectree.source.reader import read
+from dectree.source.yamlsource import MAX_BYTES, PosDict, SourceError, locate
+
+HINT_LIMIT = 200  # unknown keys per file that get a did-you-mean hint
+
+
+@dataclass
+class LoadedTree:
+    """A tree that passed schema validation, with where it came from."""
+
+    tree: Tree
+    path: str
+    digest: str
+    data: PosDict = field(repr=False)
+    context: bool = False
+    """Loaded only so links into it resolve; its own problems are not reported."""
+
+    def position(self, loc: tuple[str | int, ...], *, of_key: bool = False) -> tuple[int, int]:
+        """1-based (line, column) of the value at a model path, or the nearest known one."""
+        return locate(self.data, loc, of_key=of_key) or (1, 1)
+
+
+@dataclass
+class Catalog:
+    """Every tree that loaded, by id, and the problems met while loading."""
+
+    trees: dict[str, LoadedTree] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def checked(self) -> dict[str, LoadedTree]:
+        """The trees that were asked for (not loaded as context)."""
+        return {tid: t for tid, t in self.trees.items() if not t.context}
+
+    def node(self, tree_id: str, node_id: str) -> AnyNode | None:
+        """The node `node_id` of tree `tree_id`, if both exist."""
+        loaded = self.trees.get(tree_id)
+        return loaded.tree.nodes.get(node_id) if loaded else None
+
+    def resolve(self, ref: str, tree_id: str) -> tuple[str, str]:
+        """A reference made in `tree_id`, as (tree id, node id)."""
+        return split_ref(ref, tree_id)
+
+
+def load_file(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[LoadedTree | None, list[Problem]]:
+    """Read, parse and validate one tree file."""
+    name = str(path)
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO or device would block or never end
+            return None, [problem(name, 1, 1, "DT010", "cannot read file: not a regular file")]
+        with open(path, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except OSError as exc:
+        return None, [problem(name, 1, 1, "DT010", f"cannot read file: {exc.strerror or exc}")]
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        document = read(raw, max_bytes=max_bytes)
+    except SourceError as exc:
+        return None, [problem(name, exc.line, exc.column, exc.code, exc.message)]
+    except (RecursionError, MemoryError):
+        return None, [
+            problem(name, 1, 1, "DT008", "document too deeply nested or too large to read")
+        ]
+    del raw  # a large file's bytes are not kept while its model is built
+    try:
+        tree = Tree.model_validate(document.data)
+    except ValidationError as exc:
+        return None, schema_problems(name, document.data, exc)
+    return LoadedTree(tree, name, digest, document.data), []
+
+
+def load_catalog(
+    paths: Sequence[str] = (), *, max_bytes: int = MAX_BYTES, with_siblings: bool = False
+) -> Catalog:
+    """Discover and load every tree; duplicate tree ids are problems.
+
+    With `with_siblings`, tree files beside named files load as context: links
+    resolve against them, but they are not checked or reported on.
+    """
+    catalog = Catalog()
+    chosen = discover(paths)
+    context = siblings(paths, chosen) if with_siblings else []
+    for path in [*chosen, *context]:
+        is_context = path in context
+        loaded, problems = load_file(path, max_bytes=max_bytes)
+        if is_context:
+            if loaded is not None and loaded.tree.id not in catalog.trees:
+                loaded.context = True
+                catalog.trees[loaded.tree.id] = loaded
+            continue
+        catalog.files.append(str(path))
+        catalog.problems.extend(problems)
+        if loaded is None:
+            continue
+        tree_id = loaded.tree.id
+        if tree_id in catalog.trees:
+            line, column = loaded.position(("id",))
+            first = catalog.trees[tree_id].path
+            catalog.problems.append(
+                problem(
+                    loaded.path,
+                    line,
+                    column,
+                    "DT104",
+                    f"tree id {tree_id!r} is already defined in {first}",
+                )
+            )
+            continue
+        catalog.trees[tree_id] = loaded
+    return catalog
+
+
+# --- pydantic errors -> problems -------------------------------------------------
+
+
+def schema_problems(path: str, data: PosDict, exc: ValidationError) -> list[Problem]:
+    """One problem per pydantic error, at the YAML position of the offending field."""
+    out: list[Problem] = []
+    seen: set[tuple[int, int, str]] = set()
+    hinted = 0
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        kind = error["type"]
+        where = _describe(loc)
+        if kind == "extra_forbidden":
+            key = loc[-1]
+            code = "DT101"
+            if key in ("choices", "next") and any(p in ("conclusion", "escalation") for p in loc):
+                code = "DT204"
+                message = f"{where}: a {'conclusion' if 'conclusion' in loc else 'escalation'} ends the walk and cannot have {key!r}"
+            else:
+                hinted += 1  # did-you-mean costs a fuzzy match: the first ones are enough
+                hint = _suggest(loc) if hinted <= HINT_LIMIT else ""
+                message = f"unknown key {key!r} in {_describe(loc[:-1]) or 'the tree'}{hint}"
+            line, column = locate(data, loc, of_key=True) or (1, 1)
+        elif kind == "missing":
+            code = "DT102"
+            message = f"{_describe(loc[:-1]) or 'the tree'} is missing required key {loc[-1]!r}"
+            line, column = locate(data, loc[:-1], of_key=True) or (1, 1)
+        else:
+            code = "DT103"
+            message = f"{where}: {_explain(error)}"
+            line, column = locate(data, loc) or (1, 1)
+        if (line, column, message) in seen:
+            continue
+        seen.add((line, column, message))
+        out.append(problem(path, line, column, code, message))
+    return out
+
+
+def _describe(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    i = 0
+    while i < len(loc):
+        part = loc[i]
+        if part == "nodes" and i + 1 < len(loc):
+            parts.append(f"node {loc[i + 1]!r}")
+            i += 2
+            if i < len(loc) and loc[i] in ("question", "action", "conclusion", "escalation"):
+                i += 1
+            continue
+        parts.append(f"[{part}]" if isinstance(part, int) else str(part))
+        i += 1
+    text = " ".join(parts).replace(" [", "[")
+    return text
+
+
+def _explain(error: Any) -> str:
+    kind = error["type"]
+    value = error.get("input")
+    if kind == "string_type" and isinstance(value, (int, float, bool)):
+        return f"expected text, got {type(value).__name__} {value!r}; put it in quotes"
+    if kind == "string_pattern_mismatch":
+        return f"{value!r} is not a valid id or reference (lowercase letters, digits, '-', '_', '.'; links are 'tree:node')"
+    if kind == "union_tag_invalid":
+        return f"unknown node kind {error.get('ctx', {}).get('tag')!r}; expected question, action, conclusion or escalation"
+    if kind == "union_tag_not_found":
+        return "node has no 'kind' (question, action, conclusion or escalation)"
+    return str(error["msg"])
+
+
+@functools.cache  # the models do not change; a file with thousands of unknown keys asks once
+def _vocabulary() -> frozenset[str]:
+    """Every key the format knows, for did-you-mean on unknown keys."""
+    names: set[str] = set()
+    stack: list[type[BaseModel]] = [Tree]
+    seen: set[type[BaseModel]] = set()
+    while stack:
+        model = stack.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        names.update(model.model_fields)
+        for info in model.model_fields.values():
+            stack.extend(_models_in(info.annotation))
+    return frozenset(names)
+
+
+@functools.cache
+def _sorted_vocabulary() -> list[str]:
+    return sorted(_vocabulary())
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
+def _suggest(loc: tuple[Any, ...]) -> str:
+    matches = difflib.get_close_matches(str(loc[-1]), _sorted_vocabulary(), n=1, cutoff=0.75)
+    return f" (did you mean {matches[0]!r}?)" if matches else ""

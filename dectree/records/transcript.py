@@ -1,0 +1,167 @@
+"""The transcript of a session, what `dectree export` writes, as pydantic models.
+
+The JSON export is `Transcript` dumped as JSON; `transcript_schema` is its JSON
+Schema (`dectree schema --transcript`), generated from these models, whose
+field descriptions document it. `dectree.records.transcribe.build_transcript` makes a
+`Transcript` from a journal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from dectree.engine.events import Event, SessionOutcome
+from dectree.records.journal_format import ResolutionRecord
+
+TRANSCRIPT_SCHEMA_ID = "https://dectree.dev/schema/transcript.json"
+
+
+class Model(BaseModel):
+    """Settings shared by the transcript models."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TranscriptTree(Model):
+    """A tree the walk went through."""
+
+    tree_id: str
+    title: str
+    version: str
+    hash: str = Field(description="`sha256:` content hash of the tree when it was walked.")
+
+
+class TranscriptStep(Model):
+    """One step of the final path (steps undone by going back are in `backtracks`)."""
+
+    number: int = Field(description="1-based position in the path.")
+    tree_id: str
+    node_id: str
+    kind: str | None = Field(description="question, action, conclusion or escalation.")
+    title: str | None = None
+    question: str = Field(description="The text shown: prompt, root cause or escalation reason.")
+    answer: str | None = Field(description="The answer given, None if the step is unanswered.")
+    entered_at: dt.datetime
+    answered_at: dt.datetime | None = None
+    seconds: float | None = Field(description="Time spent on the step, None if still open.")
+    note: str | None = None
+
+
+class TranscriptCommand(Model):
+    """A command of a step in the path, filled with the session's non-secret values."""
+
+    step: int = Field(description="1-based step number.")
+    tree_id: str
+    node_id: str
+    index: int = Field(description="0-based index among the node's commands.")
+    command: str = Field(description="Secret values are left as `{name}`.")
+    copied: bool = Field(description="Whether the engineer copied it.")
+    copied_at: dt.datetime | None = None
+
+
+class TranscriptVariable(Model):
+    """A variable set during the session; secret values are never recorded."""
+
+    name: str
+    value: str | None
+    secret: bool
+
+
+class TranscriptConclusion(Model):
+    """The last conclusion on the path (the walk may have gone on if it did not fix it)."""
+
+    tree_id: str
+    node_id: str
+    step: int = Field(description="1-based step number.")
+    fixed: bool | None = Field(description="Whether it fixed the problem; None if not said yet.")
+    title: str | None
+    outcome: str | None = Field(description="The tree's outcome: resolved, workaround, escalate.")
+    level: str | None
+    root_cause: str
+    resolution: list[ResolutionRecord] = Field(
+        description="Resolution steps, commands filled (secret values left as `{name}`)."
+    )
+
+
+class TranscriptEscalation(Model):
+    """Who the walk escalated to."""
+
+    tree_id: str
+    level: str | None
+    team: str | None
+    channel: str | None
+    response_target: str | None = None
+    reason: str | None = None
+
+
+class TranscriptSearch(Model):
+    """A search run during the session."""
+
+    at: dt.datetime
+    query: str
+    hits: int
+    top: str | None
+
+
+class TranscriptBacktrack(Model):
+    """The engineer went back to an earlier step (later steps were dropped)."""
+
+    at: dt.datetime
+    kind: Literal["back", "reopened"]
+    to_step: int = Field(description="1-based step made current again.")
+    tree_id: str
+    node_id: str
+
+
+class TranscriptResume(Model):
+    """The session was reopened with `dectree resume`."""
+
+    at: dt.datetime
+    engineer: str
+    host: str
+    reason: str | None = Field(description="Why recorded events were voided, if any were.")
+
+
+class Transcript(Model):
+    """A troubleshooting session as evidence: summary, path, commands, full event log."""
+
+    format: Literal["dectree-transcript"] = "dectree-transcript"
+    version: Literal[1] = 1
+    session_id: str
+    incident: str | None
+    engineer: str
+    host: str
+    dectree_version: str
+    tree: TranscriptTree = Field(description="The tree the walk started in.")
+    trees: list[TranscriptTree] = Field(description="Every tree the walk entered.")
+    started_at: dt.datetime
+    ended_at: dt.datetime | None = Field(description="None while the session is in progress.")
+    duration_seconds: float = Field(description="Start to end, or to the last event so far.")
+    status: Literal["finished", "in_progress"]
+    outcome: SessionOutcome | None
+    conclusion: TranscriptConclusion | None
+    escalation: TranscriptEscalation | None
+    steps: list[TranscriptStep]
+    commands: list[TranscriptCommand]
+    variables: list[TranscriptVariable]
+    searches: list[TranscriptSearch]
+    backtracks: list[TranscriptBacktrack]
+    resumes: list[TranscriptResume]
+    interrupted: bool = Field(description="The journal ended with a write torn by a crash.")
+    events: list[Event] = Field(description="Every live event, as recorded.")
+    discarded_events: list[Event] = Field(
+        description="Events voided on resume because the trees no longer allowed them."
+    )
+
+
+def transcript_schema() -> dict[str, object]:
+    """The JSON Schema of the JSON export, generated from `Transcript`."""
+    schema = Transcript.model_json_schema(mode="serialization")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": TRANSCRIPT_SCHEMA_ID,
+        **schema,
+    }

@@ -1,0 +1,343 @@
+"""Writing session journals: append-only JSON Lines, each event on disk before the screen moves.
+
+A `Recorder` is the hook the app applies to every new session (`build_app(...,
+attach=[recorder])`): it subscribes a `SessionJournal` that writes the header
+when the walk starts, then one line per engine event, plus the tree and node
+records (`dectree.records.journal_format`) that keep what the engineer was shown. Each event
+is written with one `write` and `fsync`ed before the listener returns, that is
+before the screen redraws, so a terminal killed mid-walk loses nothing shown.
+
+A write that fails (disk full, directory gone) never breaks the walk: the
+journal stops, keeps the message in `error`, and calls the recorder's
+`on_error` so the app can say so. `Recorder.resume` continues an existing
+journal for a session rebuilt by `dectree.engine.session.Session.replay`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+import socket
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from dectree import __version__
+from dectree.engine.events import Event, Finished, SessionStarted, event_to_dict
+from dectree.engine.session import Session
+from dectree.model.tree import Tree
+from dectree.records.journal_format import (
+    JournalHeader,
+    ResumedRecord,
+    node_record,
+    tree_hash,
+    tree_record,
+)
+from dectree.records.paths import journal_name
+from dectree.records.reader import Journal
+
+ErrorHandler = Callable[[str], None]
+
+# A journal file on disk: one `write` and `fsync` per append, under an exclusive `flock`
+# held while a dectree writes it and released by the kernel when the process ends,
+# however it ends, so `in_use` tells a live session from one whose terminal died.
+# Files are private (0600) in a private directory (0700).
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+class JournalFile:
+    """An open journal: appends bytes with one `write` each, then `fsync`."""
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path = path
+        self._fd: int | None = fd
+
+    @classmethod
+    def create(cls, path: Path) -> JournalFile:
+        """Create a new journal (never overwrites), making its directory if needed."""
+        path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, FILE_MODE)
+        _lock(fd)
+        _fsync_dir(path.parent)
+        return cls(path, fd)
+
+    @classmethod
+    def reopen(cls, journal: Journal) -> JournalFile:
+        """Open a journal to append, dropping a torn last line first."""
+        fd = os.open(journal.path, os.O_WRONLY | os.O_APPEND)
+        try:
+            _lock(fd)
+        except OSError:
+            os.close(fd)
+            raise
+        opened = cls(journal.path, fd)
+        if journal.torn_line is not None:
+            os.ftruncate(fd, journal.clean_size)
+        elif not journal.ends_with_newline:
+            opened.append(b"\n")
+        return opened
+
+    def append(self, data: bytes) -> None:
+        """Write `data` at the end and wait until it is on disk."""
+        if self._fd is None:
+            raise OSError(f"{self.path}: journal is closed")
+        view = memoryview(data)
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
+        os.fsync(self._fd)
+
+    def close(self) -> None:
+        """Close the file (idempotent)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def _lock(fd: int) -> None:
+    """Hold an exclusive lock while the journal is open for writing (released on exit or kill).
+
+    Raises `BlockingIOError` if another dectree holds it. No-op where `fcntl` is missing.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def in_use(path: Path) -> bool:
+    """Whether another process is writing this journal now (a live dectree holds its lock)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        _lock(fd)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # closing releases the probe's lock
+    return False
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def login_name() -> str:
+    """The engineer's login name, or "unknown" where the system has none."""
+    try:
+        return getpass.getuser() or "unknown"
+    except (OSError, KeyError, ImportError):
+        return "unknown"
+
+
+def host_name() -> str:
+    """This machine's host name."""
+    return socket.gethostname() or "unknown"
+
+
+def _dump(line: dict[str, Any]) -> bytes:
+    return (json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+class SessionJournal:
+    """The listener that records one session; built by `Recorder` and `Recorder.resume`."""
+
+    def __init__(
+        self,
+        session: Session,
+        directory: Path,
+        *,
+        engineer: str,
+        host: str,
+        incident: str | None,
+        on_error: ErrorHandler | None = None,
+    ) -> None:
+        self.session = session
+        self.directory = directory
+        self.engineer, self.host, self.incident = engineer, host, incident
+        self.on_error = on_error
+        self.file: JournalFile | None = None
+        self.error: str | None = None
+        self._pending: list[Event] = []
+        self._trees: set[str] = set()
+        self._nodes: set[str] = set()
+        self._hashes: dict[int, str] = {}
+
+    @property
+    def path(self) -> Path | None:
+        """The journal file, once the walk started."""
+        return None if self.file is None else self.file.path
+
+    def __call__(self, event: Event) -> None:
+        if self.error is not None:
+            return
+        try:
+            if self.file is None:
+                if not isinstance(event, SessionStarted):
+                    self._pending.append(event)
+                    return
+                self._open(event)
+            self._write(event)
+            if isinstance(event, Finished) and self.file is not None:
+                self.file.close()
+        except OSError as exc:
+            self._fail(exc)
+
+    def continue_from(self, journal: Journal, record: ResumedRecord) -> None:
+        """Append to an existing journal, starting with a `resumed` record."""
+        self._trees.update(journal.trees)
+        self._nodes.update(journal.nodes)
+        try:
+            self.file = JournalFile.reopen(journal)
+            self.file.append(_dump(record.model_dump(mode="json")))
+        except OSError as exc:
+            self._fail(exc)
+
+    def hash_of(self, tree: Tree) -> str:
+        """The tree's content hash, computed once per tree object."""
+        key = id(tree)
+        if key not in self._hashes:
+            self._hashes[key] = tree_hash(tree)
+        return self._hashes[key]
+
+    def _open(self, started: SessionStarted) -> None:
+        tree = self.session.trees[started.tree_id]
+        header = JournalHeader(
+            session_id=started.session_id,
+            tree_id=tree.id,
+            tree_version=tree.version,
+            tree_hash=self.hash_of(tree),
+            engineer=self.engineer,
+            host=self.host,
+            incident=self.incident,
+            started_at=started.at,
+            dectree_version=__version__,
+        )
+        self.file = JournalFile.create(
+            self.directory / journal_name(started.session_id, started.at)
+        )
+        self.file.append(_dump(header.model_dump(mode="json")))
+
+    def _write(self, event: Event) -> None:
+        lines = [event_to_dict(e) for e in self._pending] + [event_to_dict(event)]
+        self._pending.clear()
+        lines += self._shown()
+        assert self.file is not None
+        self.file.append(b"".join(_dump(line) for line in lines))
+
+    def _shown(self) -> list[dict[str, Any]]:
+        """Tree and node records for what the session shows now, the first time only."""
+        if not self.session.path:
+            return []
+        step = self.session.current
+        out: list[dict[str, Any]] = []
+        if step.tree_id not in self._trees:
+            self._trees.add(step.tree_id)
+            tree = self.session.trees[step.tree_id]
+            out.append(tree_record(tree, self.hash_of(tree)).model_dump(mode="json"))
+        if step.ref not in self._nodes:
+            self._nodes.add(step.ref)
+            record = node_record(step.tree_id, step.node_id, self.session.node)
+            out.append(record.model_dump(mode="json"))
+        return out
+
+    def _fail(self, exc: OSError) -> None:
+        where = self.path or self.directory
+        self.error = f"{where}: {exc.strerror or exc}: this walk is no longer recorded"
+        if self.file is not None:
+            try:
+                self.file.close()
+            except OSError:
+                pass
+        if self.on_error is not None:
+            self.on_error(self.error)
+
+
+class Recorder:
+    """The app's attach hook: every session it is given gets a journal in `directory`."""
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        engineer: str | None = None,
+        host: str | None = None,
+        incident: str | None = None,
+        on_error: ErrorHandler | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        self.directory = directory
+        self.clock = clock or _now
+        self.engineer = engineer or login_name()
+        self.host = host or host_name()
+        self.incident = incident
+        self.on_error = on_error
+        self.journals: dict[str, SessionJournal] = {}
+
+    def __call__(self, session: Session) -> SessionJournal:
+        journal = SessionJournal(
+            session,
+            self.directory,
+            engineer=self.engineer,
+            host=self.host,
+            incident=self.incident,
+            on_error=self._error,
+        )
+        session.subscribe(journal)
+        self.journals[session.id] = journal
+        return journal
+
+    def resume(
+        self, session: Session, journal: Journal, *, reason: str | None = None
+    ) -> SessionJournal:
+        """Keep recording a replayed `session` in its own journal."""
+        listener = SessionJournal(
+            session,
+            journal.path.parent,
+            engineer=self.engineer,
+            host=self.host,
+            incident=journal.header.incident,
+            on_error=self._error,
+        )
+        keep = session.events[-1].seq if session.events else 0
+        record = ResumedRecord(
+            at=self.clock(),
+            engineer=self.engineer,
+            host=self.host,
+            keep_through=keep,
+            reason=reason,
+            torn_line_dropped=journal.torn_line is not None,
+        )
+        listener.continue_from(journal, record)
+        session.subscribe(listener)
+        self.journals[session.id] = listener
+        return listener
+
+    def journal_for(self, session: Session) -> SessionJournal | None:
+        """The journal recording `session`, if this recorder records it."""
+        return self.journals.get(session.id)
+
+    def _error(self, message: str) -> None:
+        if self.on_error is not None:
+            self.on_error(message)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)

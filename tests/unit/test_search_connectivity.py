@@ -129,6 +129,28 @@ CASES: list[tuple[str, str]] = [
         "c-svc-no-endpoints",
     ),
     ("502 Bad Gateway", "app-layer"),
+    # runtimes and libraries (issue 16)
+    ("Error: connect ECONNREFUSED ::1:3306", "c-ipv6-first-localhost"),
+    ("Caused by NoHttpResponseException blah.com:80 failed to respond", "c-keepalive-race"),
+    (
+        "E0712 12:10:32.025000000 16184 chttp2_transport.cc:1194] ipv4:127.0.0.1:10034: "
+        "Received a GOAWAY with error code ENHANCE_YOUR_CALM and debug data equal to "
+        '"too_many_pings".',
+        "c-grpc-keepalive",
+    ),
+    (
+        "/usr/share/dotnet/sdk/6.0.201/NuGet.targets(130,5): error :   Name does not resolve "
+        "[/src/app.csproj]",
+        "c-musl-dns-tcp",
+    ),
+    ("write tcp 10.0.0.4:51514->10.0.0.1:443: use of closed network connection", "c-h2-dead-conn"),
+    (
+        "2022/07/14 16:43:57 failed to add remote host: The provided certificate isn't valid yet",
+        "c-tls-not-yet-valid",
+    ),
+    # plain words, no error string
+    ("504 from the proxy for an internal service", "c-no-proxy"),
+    ("the app keeps calling the old IP after a DNS change", "runtime-diff"),
 ]
 
 

@@ -115,6 +115,49 @@ CASES: list[tuple[str, str]] = [
         "conc-dcr-missing",
     ),
     ("Error: Couldn't register with the sign-in service", "oauth-discovery"),
+    (
+        "Error: Resource server does not implement OAuth 2.0 Protected Resource Metadata.",
+        "conc-prm-missing",
+    ),
+    # protocol version: a fixed answer the client does not know is told apart at version-check
+    (
+        "McpClient - Failed to connect to MCP server 'mcp-steroid': Error connecting to "
+        "transport: Server's protocol version is not supported: 2025-11-25",
+        "version-check",
+    ),
+    (
+        "Bad Request: Unsupported protocol version: 2025-11-25. Supported versions: "
+        "2024-11-05, 2025-03-26, 2025-06-18",
+        "conc-sdk-too-old",
+    ),
+    # runtimes and platforms
+    ("Error: spawn EINVAL", "conc-windows-npx"),
+    (
+        "UnicodeEncodeError: 'charmap' codec can't encode character '\\u2713' in position 0: "
+        "character maps to <undefined>",
+        "conc-stdio-encoding",
+    ),
+    (
+        "MCP Excel (Windows): Unexpected token 'i', \"info: Micr\"... is not valid JSON",
+        "conc-stdout-pollution",
+    ),
+    (
+        "com.fasterxml.jackson.core.JsonParseException: Unexpected character ('-' (code 45)): "
+        "Expected space separating root-level values",
+        "conc-stdout-pollution",
+    ),
+    ("Get-VM: Value cannot be null. (Parameter 'name')", "conc-stdio-platform-env"),
+    # browsers and the old SSE transport
+    (
+        "Access to fetch at 'https://mcp.example.com/mcp' from origin 'https://app.example.com' "
+        "has been blocked by CORS policy: Request header field mcp-protocol-version is not "
+        "allowed by Access-Control-Allow-Headers in preflight response.",
+        "conc-browser-cors",
+    ),
+    ("HTTP 404: Could not find session", "conc-sse-old-endpoint"),
+    # described in plain words, no error string
+    ("the container starts, prints its tools and exits straight away", "conc-docker-stdin"),
+    ("it works from Node or curl but not from the browser", "conc-browser-cors"),
 ]
 
 

@@ -250,6 +250,12 @@ CASES: list[tuple[str, str]] = [
         "checking if SSL\\TLS are not already active on the connection, data 0, v4563",
         "authentication:c-ldap-signing-required",
     ),
+    (
+        "Access to fetch at 'https://api.example.com/v1/orders' from origin 'https://app.example.com' "
+        "has been blocked by CORS policy: Request header field authorization is not allowed by "
+        "Access-Control-Allow-Headers in preflight response.",
+        "authentication:c-cors-preflight",
+    ),
     # Plain-language descriptions, no error string.
     (
         "logins fail now and then right after signing in and a retry works",

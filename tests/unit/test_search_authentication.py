@@ -31,20 +31,20 @@ CASES: list[tuple[str, str]] = [
         'request requires higher privileges than provided by the access token."',
         "authentication:scope-check",
     ),
-    (JOURNAL + "TokenExpiredError: jwt expired", "authentication:clock-check"),
+    (JOURNAL + "TokenExpiredError: jwt expired", "authentication:expired-check"),
     (
         ISO + "ERROR auth jwt.exceptions.ExpiredSignatureError: Signature has expired",
-        "authentication:clock-check",
+        "authentication:expired-check",
     ),
     (
         JOURNAL + 'level=error msg="token validation failed" error="Token used before issued"',
-        "authentication:clock-check",
+        "authentication:future-check",
     ),
     (
         ISO + "WARN Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerHandler "
         "IDX10223: Lifetime validation failed. The token is expired. "
         "ValidTo (UTC): '11/26/2026 1:10:00 AM', Current time (UTC): '11/26/2026 2:14:07 AM'.",
-        "authentication:clock-check",
+        "authentication:expired-check",
     ),
     (
         ISO + "ERROR Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerHandler "
@@ -94,6 +94,34 @@ CASES: list[tuple[str, str]] = [
         '* invalid bearer token, token audiences ["vault"] is invalid for the target audiences '
         '["https://kubernetes.default.svc.cluster.local"]',
         "authentication:c-k8s-audience",
+    ),
+    (
+        ISO + "ERROR jwt.exceptions.ImmatureSignatureError: The token is not yet valid (iat)",
+        "authentication:future-check",
+    ),
+    (
+        "2026-11-26 02:14:07,123 WARN  [org.keycloak.authentication.authenticators.client."
+        "JWTClientAuthenticator] (executor-thread-4) Error when validating client assertion: "
+        "java.lang.RuntimeException: Token is not active",
+        "authentication:c-jwt-leeway",
+    ),
+    (
+        JOURNAL + "JsonWebTokenError: invalid algorithm",
+        "authentication:c-alg-mismatch",
+    ),
+    (
+        '{"error": "oidc: JWT claims invalid: invalid claim value: \'iss\'. expected='
+        "https://login.microsoftonline.com/0a1b2c3d/v2.0, found=https://sts.windows.net/0a1b2c3d/.\"}",
+        "authentication:c-entra-token-version",
+    ),
+    (
+        "Error: OIDC: Discovery failed. [cause]: Error: unable to get local issuer certificate "
+        "code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'",
+        "authentication:c-idp-tls-trust",
+    ),
+    (
+        "E1126 02:14:07.123456       1 reflector.go:126] Failed to list *v1.DaemonSet: Unauthorized",
+        "authentication:c-k8s-token-reload",
     ),
     # OIDC / OAuth 2.0 browser logins.
     (
@@ -161,6 +189,7 @@ CASES: list[tuple[str, str]] = [
         "granted ('assigned') access to the application.",
         "authentication:c-idp-denied",
     ),
+    ("HTTP error 431: headers too big", "authentication:c-session-too-large"),
     # SAML.
     (
         "onelogin.saml2.errors.OneLogin_Saml2_ValidationError: Signature validation failed. "
@@ -174,7 +203,7 @@ CASES: list[tuple[str, str]] = [
     ),
     (
         ISO + "ERROR saml: assertion invalid: Conditions is not yet valid",
-        "authentication:clock-check",
+        "authentication:future-check",
     ),
     # Mutual TLS.
     (
@@ -220,6 +249,37 @@ CASES: list[tuple[str, str]] = [
         "LdapErr: DSID-0C090259, comment: The server requires binds to turn on integrity "
         "checking if SSL\\TLS are not already active on the connection, data 0, v4563",
         "authentication:c-ldap-signing-required",
+    ),
+    (
+        "Access to fetch at 'https://api.example.com/v1/orders' from origin 'https://app.example.com' "
+        "has been blocked by CORS policy: Request header field authorization is not allowed by "
+        "Access-Control-Allow-Headers in preflight response.",
+        "authentication:c-cors-preflight",
+    ),
+    # Plain-language descriptions, no error string.
+    (
+        "logins fail now and then right after signing in and a retry works",
+        "authentication:c-jwt-leeway",
+    ),
+    (
+        "users in many groups get an error page right after signing in",
+        "authentication:c-session-too-large",
+    ),
+    (
+        "SAML login fails sometimes and clicking login again works",
+        "authentication:c-saml-clock-drift",
+    ),
+    (
+        "controller gets Unauthorized from the API server hours after restart",
+        "authentication:c-k8s-token-reload",
+    ),
+    (
+        "curl to the identity provider works but the app cannot load the OIDC configuration",
+        "authentication:c-idp-tls-trust",
+    ),
+    (
+        "every token rejected since the identity provider rotated its keys, restart fixes it",
+        "authentication:c-jwks-stale-cache",
     ),
     # Kerberos.
     ("kinit: Clock skew too great while getting initial credentials", "authentication:clock-check"),

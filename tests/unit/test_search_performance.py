@@ -119,6 +119,41 @@ CASES: list[tuple[str, str]] = [
         'request: "GET /api/cart HTTP/1.1", upstream: "http://10.0.0.2:8080/api/cart"',
         "performance:start",
     ),
+    # Thread creation refused by a task (PID) limit: JVM 8 and JVM 17+ wording.
+    (
+        'Exception in thread "main" java.lang.OutOfMemoryError: unable to create new native thread',
+        "performance:thread-limit",
+    ),
+    (
+        '[4.283s][warning][os,thread] Failed to start thread "Unknown thread" - pthread_create '
+        "failed (EAGAIN) for attributes: stacksize: 1024k, guardsize: 4k, detached.",
+        "performance:thread-limit",
+    ),
+    # Redis startup warning about transparent huge pages.
+    (
+        "1:M 11 Mar 2025 02:14:07.123 # WARNING you have Transparent Huge Pages (THP) support "
+        "enabled in your kernel. This will create latency and memory usage issues with Redis.",
+        "performance:thp-compaction",
+    ),
+    # Runtime GC: Node.js heap limit, JVM unified GC log.
+    (
+        "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory",
+        "performance:gc-runtime",
+    ),
+    (
+        "[2025-03-11T02:14:07.123+0000][gc] GC(1234) Pause Full (G1 Evacuation Pause) "
+        "3890M->3750M(4096M) 5873.123ms",
+        "performance:gc-runtime",
+    ),
+    # Event loop stalls: a Node.js lag monitor and Python asyncio debug mode.
+    ("2017-08-18T12:18:03.935Z INFO Event loop blocked for 258ms.", "performance:event-loop-blocked"),
+    (
+        "Executing <Task pending name='Task-12' coro=<handler() running at /app/main.py:42>> "
+        "took 1.234 seconds",
+        "performance:event-loop-blocked",
+    ),
+    # gunicorn worker stuck.
+    ("[2025-03-11 02:14:07 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:42)", "performance:runtime-saturation"),
     # Alertmanager notification for CFS throttling.
     (
         "[FIRING:1] CPUThrottlingHigh checkout (app checkout-6d9f7c5b8-x2kqv warning) "

@@ -103,7 +103,7 @@ CASES: list[tuple[str, str]] = [
     (
         PG + 'ERROR:  could not write to file "base/pgsql_tmp/pgsql_tmp1081948.1326": '
         "No space left on device",
-        "database:disk-logs-temp",
+        "database:disk-temp-files",
     ),
     (
         "2025-03-11 02:14:07.123 UTC [733] LOG:  archive command failed with exit code 1",

@@ -103,7 +103,7 @@ CASES: list[tuple[str, str]] = [
     (
         PG + 'ERROR:  could not write to file "base/pgsql_tmp/pgsql_tmp1081948.1326": '
         "No space left on device",
-        "database:disk-logs-temp",
+        "database:disk-temp-files",
     ),
     (
         "2025-03-11 02:14:07.123 UTC [733] LOG:  archive command failed with exit code 1",
@@ -147,6 +147,63 @@ CASES: list[tuple[str, str]] = [
         "for key 'orders.PRIMARY', Error_code: 1062; handler error HA_ERR_FOUND_DUPP_KEY; "
         "the event's source log binlog.000123, end_log_pos 4567, Error_code: MY-001062",
         "database:mysql-sql-stopped",
+    ),
+    # Raised by the application's driver or pool, not by the server.
+    (
+        "asyncpg.exceptions.InvalidSQLStatementNameError: prepared statement "
+        '"__asyncpg_stmt_e__" does not exist',
+        "database:pgbouncer-prepared",
+    ),
+    (
+        'PG::DuplicatePstatement: ERROR:  prepared statement "a1" already exists',
+        "database:pgbouncer-prepared",
+    ),
+    (
+        "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached, "
+        "connection timed out, timeout 30.00 (Background on this error at: "
+        "https://sqlalche.me/e/20/3o7r)",
+        "database:client-pool-exhausted",
+    ),
+    (
+        "Npgsql.NpgsqlException (0x80004005): The connection pool has been exhausted, "
+        "either raise 'Max Pool Size' (currently 100) or 'Timeout' (currently 15 seconds) "
+        "in your connection string.",
+        "database:client-pool-exhausted",
+    ),
+    (
+        "HikariPool-1 - Failed to validate connection "
+        "com.mysql.cj.jdbc.ConnectionImpl@67b9221d (No operations allowed after connection "
+        "closed.). Possibly consider using a shorter maxLifetime value.",
+        "database:stale-pooled-conn",
+    ),
+    (
+        "[2026-04-28T10:24:21.780] [ERROR] server - Error: Connection terminated unexpectedly",
+        "database:client-side",
+    ),
+    # Server limits other than connections and disk.
+    (
+        "2025-03-11 02:14:07.123 UTC [340] ERROR:  could not resize shared memory segment "
+        '"/PostgreSQL.1767612635" to 183552 bytes: No space left on device',
+        "database:shm-exhausted",
+    ),
+    (
+        "pg_dump: error: query failed: ERROR:  out of shared memory",
+        "database:lock-table-full",
+    ),
+    (PG + "ERROR:  integer out of range", "database:id-overflow"),
+    (
+        PG + 'ERROR:  nextval: reached maximum value of sequence "probe_id_seq" (32767)',
+        "database:id-overflow",
+    ),
+    # Vacuum and CDC slots.
+    (
+        "tuples: 0 removed, 1000 remain, 380000 are dead but not yet removable",
+        "database:bloat-vacuum",
+    ),
+    (
+        "WARN Received 1000 events which were all filtered out, so no offset could be "
+        "committed.",
+        "database:cdc-slot-idle",
     ),
 ]
 

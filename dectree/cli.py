@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "stats": "operations statistics from recorded sessions",
     "render": "render trees as runbooks (Markdown), Mermaid or Graphviz DOT",
     "new": "write a new tree skeleton",
+    "mcp": "serve the trees to AI assistants over the Model Context Protocol",
 }
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2

@@ -1,0 +1,707 @@
+"""Walks driven by tool calls: the MCP server's state, with no protocol in it.
+
+`Walks` holds the loaded trees, the sessions it is walking and their journals.
+Each tool of the server is one method here, taking plain values and returning
+a pydantic model (the tool's structured output); bad input raises `ToolFailure`
+with a message written for the model that called the tool. Sessions are
+journaled by the same `Recorder` as the app's, so `dectree sessions` lists
+them, `dectree resume` opens them in the terminal and `dectree export` writes
+their transcripts. A session id the server does not hold in memory is looked
+up in the sessions directory and replayed, so a walk survives a server
+restart (and a walk started in the app can be carried on here).
+
+Nothing here reads or writes a file outside the sessions directory: tree
+paths are fixed when the server starts, and session ids are matched against
+journal names, never used as paths.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from dectree.engine.events import SessionOutcome
+from dectree.engine.search import SearchIndex
+from dectree.engine.session import Session, SessionState, WalkError
+from dectree.engine.walk import LABEL_CONTINUE, LABEL_DONE
+from dectree.model.catalog import Catalog
+from dectree.model.tree import Action, Conclusion, Escalation, Question, node_commands
+from dectree.records.writer import Recorder
+
+Kind = Literal["question", "action", "conclusion", "escalation"]
+MAX_OUTPUT = 1024 * 1024  # what report_output keeps of a check's output, head and tail
+_ID = re.compile(r"[0-9a-f]{6,32}")
+
+
+class ToolFailure(Exception):
+    """Bad input to a tool: the message says what and how to fix the call."""
+
+
+# -- what the tools return ---------------------------------------------------------
+
+
+class Check(BaseModel):
+    """A command that answers the question, filled with the session's variables."""
+
+    number: int = Field(description="1-based, as report_output(check=...) takes it")
+    command: str = Field(description="Filled; secret values stay as {name} placeholders")
+    unfilled: list[str] = Field(description="Placeholders without a value: set_variable first")
+    look_for: str | None = None
+    where: str | None = Field(default=None, description="Where to run it, if not locally")
+
+
+class Answer(BaseModel):
+    number: int
+    label: str
+
+
+class ResolutionStep(BaseModel):
+    do: str
+    command: str | None = None
+    where: str | None = None
+
+
+class ConclusionInfo(BaseModel):
+    outcome: str = Field(description="resolved, workaround or escalate")
+    level: str | None = None
+    root_cause: str
+    detail: str | None = None
+    resolution: list[ResolutionStep]
+    verify: str | None = None
+    rollback: str | None = None
+
+
+class ContactInfo(BaseModel):
+    level: str
+    team: str
+    channel: str
+    when: str
+    response_target: str | None = None
+
+
+class EscalationInfo(BaseModel):
+    level: str
+    reason: str
+    contact: ContactInfo | None
+    attach: list[str]
+
+
+class Step(BaseModel):
+    """Where a walk stands and what the tree says there."""
+
+    session: str
+    tree: str
+    node: str
+    kind: Kind
+    state: str = Field(description="walking, awaiting_escalation or finished")
+    step: int = Field(description="1-based number of this step in the walk")
+    title: str | None = None
+    prompt: str
+    detail: str | None = None
+    checks: list[Check] = Field(default_factory=list)
+    answers: list[Answer] = Field(default_factory=list)
+    conclusion: ConclusionInfo | None = None
+    escalation: EscalationInfo | None = None
+    contacts: list[ContactInfo] = Field(
+        default_factory=list, description="Who to escalate to, once a conclusion did not fix it"
+    )
+    outcome: str | None = Field(default=None, description="How the walk ended, once finished")
+    next: str = Field(description="What to call next")
+
+
+class SearchHit(BaseModel):
+    tree: str
+    node: str
+    kind: Kind
+    title: str
+    strength: str
+    field: str
+    text: str
+
+
+class Entry(BaseModel):
+    tree: str
+    node: str
+    kind: Kind
+    strength: str
+    why: str
+
+
+class SearchResult(BaseModel):
+    query: str
+    entry: Entry | None = Field(description="Where start(query=...) would begin; null: none")
+    hits: list[SearchHit]
+
+
+class Reported(BaseModel):
+    recorded: bool
+    suggested: list[Answer] = Field(
+        description="Answers the tree's rules suggest from this output (you still choose)"
+    )
+    kept_bytes: int
+    cut: bool = Field(description="Output over 1 MiB was cut to its head and tail")
+    step: Step
+
+
+class Exported(BaseModel):
+    session: str
+    format: str
+    text: str
+
+
+class TreeInfo(BaseModel):
+    id: str
+    title: str
+    version: str
+    start: str
+    nodes: int
+    purpose: str
+
+
+# -- the walks -------------------------------------------------------------------------
+
+
+@dataclass
+class _Walk:
+    session: Session
+    recorder: Recorder
+
+
+class Walks:
+    """Every walk this server drives, over one catalog, journaled in `directory`."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        directory: Path,
+        *,
+        host: str | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.directory = directory
+        self.host = host
+        self.clock = clock
+        self.walks: dict[str, _Walk] = {}
+        self.errors: list[str] = []
+        self._index: SearchIndex | None = None
+
+    # -- trees and search ----------------------------------------------------------
+
+    def trees(self) -> list[TreeInfo]:
+        out = []
+        for tree_id, loaded in sorted(self.catalog.trees.items()):
+            tree = loaded.tree
+            out.append(
+                TreeInfo(
+                    id=tree_id,
+                    title=tree.title,
+                    version=tree.version,
+                    start=tree.start,
+                    nodes=len(tree.nodes),
+                    purpose=tree.purpose.strip(),
+                )
+            )
+        return out
+
+    @property
+    def index(self) -> SearchIndex:
+        if self._index is None:
+            self._index = SearchIndex({k: v.tree for k, v in self.catalog.trees.items()})
+        return self._index
+
+    def search(self, query: str, limit: int = 10) -> SearchResult:
+        query = _text(query, "query")
+        if not query.strip():
+            raise ToolFailure("query is empty: pass the error message or a sentence describing it")
+        hits = self.index.search(query, limit=max(1, min(limit, 50)))
+        out = [
+            SearchHit(
+                tree=h.tree_id,
+                node=h.node_id,
+                kind=self._kind(h.tree_id, h.node_id),
+                title=h.title,
+                strength=_strength(h.kind),
+                field=h.field,
+                text=h.text,
+            )
+            for h in hits
+        ]
+        return SearchResult(query=query, entry=self._entry(out), hits=out)
+
+    def _entry(self, hits: list[SearchHit]) -> Entry | None:
+        """Where a walk from this search starts: never cold on a conclusion or escalation."""
+        if not hits:
+            return None
+        top = hits[0]
+        if top.strength == "weak":
+            tree = self.catalog.trees[top.tree].tree
+            return Entry(
+                tree=top.tree,
+                node=tree.start,
+                kind="question",
+                strength="weak",
+                why=f"weak match in {top.field}: start at the tree's first question",
+            )
+        node = top.node
+        if top.kind in ("conclusion", "escalation"):
+            node = self._deciding_question(top.tree, top.node) or node
+        return Entry(
+            tree=top.tree,
+            node=node,
+            kind=self._kind(top.tree, node),
+            strength=top.strength,
+            why=f"{top.strength} match in {top.field} of {top.node}: {top.text[:120]}",
+        )
+
+    def _deciding_question(self, tree_id: str, node_id: str) -> str | None:
+        """The nearest question (from the tree's start) whose answer leads to `node_id`."""
+        tree = self.catalog.trees[tree_id].tree
+        ref = node_id
+        best: tuple[int, str] | None = None
+        depth = _depths(tree)
+        for qid, node in tree.nodes.items():
+            if isinstance(node, Question) and any(_local(c.next, tree_id) == ref for c in node.choices):
+                d = depth.get(qid)
+                if d is not None and (best is None or d > best[0]):
+                    best = (d, qid)
+        return None if best is None else best[1]
+
+    def _kind(self, tree_id: str, node_id: str) -> Kind:
+        return self.catalog.trees[tree_id].tree.nodes[node_id].kind
+
+    # -- walking ----------------------------------------------------------------------
+
+    def start(
+        self,
+        *,
+        tree: str | None = None,
+        query: str | None = None,
+        node: str | None = None,
+        incident: str | None = None,
+        variables: dict[str, str] | None = None,
+        engineer: str | None = None,
+    ) -> Step:
+        if tree is None and query is None:
+            raise ToolFailure("give a tree id (see the trees tool) or a query (the error you see)")
+        via: str | None = None
+        if tree is None:
+            found = self.search(query or "")
+            if found.entry is None:
+                raise ToolFailure(
+                    f"nothing in the trees matches {query!r}: pick a tree instead "
+                    f"({', '.join(sorted(self.catalog.trees))})"
+                )
+            tree, node, via = found.entry.tree, found.entry.node, found.query
+        tree = _text(tree, "tree")
+        if tree not in self.catalog.trees:
+            raise ToolFailure(f"unknown tree {tree!r}; trees: {', '.join(sorted(self.catalog.trees))}")
+        if node is not None and node not in self.catalog.trees[tree].tree.nodes:
+            raise ToolFailure(f"tree {tree!r} has no node {node!r}")
+        recorder = Recorder(
+            self.directory,
+            engineer=_clean_name(engineer) or "mcp-client",
+            host=self.host,
+            incident=_text(incident, "incident") if incident else None,
+            on_error=self.errors.append,
+            clock=self.clock,
+        )
+        session = Session(self.catalog, clock=self.clock)
+        recorder(session)
+        try:
+            session.start(tree, node, via_search=via)
+            for name, value in (variables or {}).items():
+                self._set(session, name, value)
+        except WalkError as exc:
+            raise ToolFailure(str(exc)) from None
+        self.walks[session.id] = _Walk(session, recorder)
+        return self.step(session.id)
+
+    def step(self, session_id: str) -> Step:
+        return _view(self._get(session_id).session)
+
+    def answer(self, session_id: str, choice: str | int) -> Step:
+        session = self._get(session_id).session
+        self._open(session)
+        node = session.node
+        try:
+            if isinstance(node, Question):
+                session.choose(_choice(node.choices, choice))
+            elif isinstance(node, (Action, Escalation)) and node.next is not None:
+                session.proceed()
+            elif isinstance(node, Conclusion):
+                raise ToolFailure(
+                    "this is a conclusion: apply the resolution, then call finish(fixed=true) "
+                    "if it fixed the problem, or finish(fixed=false) to go on"
+                )
+            else:
+                raise ToolFailure("this is the last escalation: call finish(fixed=...) to end")
+        except WalkError as exc:
+            raise ToolFailure(str(exc)) from None
+        return _view(session)
+
+    def back(self, session_id: str) -> Step:
+        session = self._get(session_id).session
+        try:
+            session.back()
+        except WalkError as exc:
+            raise ToolFailure(str(exc)) from None
+        return _view(session)
+
+    def note(self, session_id: str, text: str) -> Step:
+        session = self._get(session_id).session
+        text = _text(text, "text")
+        if not text.strip():
+            raise ToolFailure("the note is empty")
+        session.note(text)
+        return _view(session)
+
+    def set_variable(self, session_id: str, name: str, value: str) -> Step:
+        session = self._get(session_id).session
+        self._set(session, name, value)
+        return _view(session)
+
+    def report_output(
+        self, session_id: str, check: int, output: str, exit_code: int | None = None
+    ) -> Reported:
+        session = self._get(session_id).session
+        self._open(session)
+        commands = session.commands()
+        if not commands:
+            raise ToolFailure(f"step {session.current.node_id!r} has no checks to report on")
+        if not 1 <= check <= len(commands):
+            raise ToolFailure(f"no check {check}: this step has {len(commands)} (1-{len(commands)})")
+        output = _text(output, "output")
+        kept, cut = _keep(_redact(output, session))
+        status = "no exit code" if exit_code is None else f"exit {exit_code}"
+        head = f"Ran check {check} ({status}): {commands[check - 1].redacted}"
+        session.note(f"{head}\n\n{kept}" if kept else head)
+        return Reported(
+            recorded=True, suggested=[], kept_bytes=len(kept.encode()), cut=cut, step=_view(session)
+        )
+
+    def finish(self, session_id: str, fixed: bool) -> Step:
+        session = self._get(session_id).session
+        self._open(session)
+        node = session.node
+        try:
+            if session.state is SessionState.awaiting_escalation:
+                offer = session.escalation_offer
+                level = offer[0][0] if offer else None
+                session.finish(
+                    SessionOutcome.resolved if fixed else SessionOutcome.escalated, level=level
+                )
+            elif isinstance(node, Conclusion):
+                session.confirm_fixed(fixed)
+            elif isinstance(node, Escalation):
+                session.finish(SessionOutcome.resolved if fixed else SessionOutcome.escalated)
+            else:
+                session.finish(SessionOutcome.resolved if fixed else SessionOutcome.abandoned)
+        except WalkError as exc:
+            raise ToolFailure(str(exc)) from None
+        return _view(session)
+
+    def export(self, session_id: str, fmt: str = "md") -> Exported:
+        from dectree.records.export import render_json, render_markdown
+        from dectree.records.export_walk import journal_from_session
+        from dectree.records.reader import JournalError, read_journal
+        from dectree.records.transcribe import build_transcript
+
+        if fmt not in ("md", "json"):
+            raise ToolFailure("format is 'md' (Markdown, for a ticket) or 'json'")
+        walk = self._get(session_id)
+        journal_path = None
+        recording = walk.recorder.journal_for(walk.session)
+        if recording is not None and recording.error is None:
+            journal_path = recording.path
+        try:
+            journal = (
+                read_journal(journal_path)
+                if journal_path is not None
+                else journal_from_session(walk.session, incident=walk.recorder.incident)
+            )
+        except (JournalError, ValueError) as exc:
+            raise ToolFailure(f"cannot export: {exc}") from None
+        transcript = build_transcript(journal)
+        text = render_json(transcript) if fmt == "json" else render_markdown(transcript)
+        return Exported(session=walk.session.id, format=fmt, text=text)
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def _get(self, session_id: str) -> _Walk:
+        session_id = _text(session_id, "session").strip()
+        walk = self.walks.get(session_id)
+        if walk is not None:
+            return walk
+        if not _ID.fullmatch(session_id):
+            raise ToolFailure(f"unknown session {session_id!r}: start a walk with start()")
+        walk = self._load(session_id)
+        if walk is None:
+            raise ToolFailure(f"unknown session {session_id!r}: start a walk with start()")
+        return walk
+
+    def _load(self, session_id: str) -> _Walk | None:
+        """A session journaled earlier (by this server or the app), replayed to go on."""
+        from dectree.records.paths import SessionNotFound, find_session
+        from dectree.records.reader import JournalError, read_journal
+        from dectree.records.resume import prepare_resume
+        from dectree.records.writer import in_use
+
+        try:
+            path = find_session(self.directory, session_id)
+            journal = read_journal(path)
+        except (SessionNotFound, JournalError, OSError):
+            return None
+        if in_use(path):
+            raise ToolFailure(f"session {session_id} is open in another dectree; finish it there")
+        resumed = prepare_resume(journal, self.catalog, clock=self.clock)
+        if not resumed.can_open:
+            raise ToolFailure(f"session {session_id} cannot be replayed on the current trees")
+        session = resumed.session
+        recorder = Recorder(
+            self.directory,
+            engineer=journal.header.engineer,
+            host=self.host,
+            incident=journal.header.incident,
+            on_error=self.errors.append,
+            clock=self.clock,
+        )
+        if session.state is not SessionState.finished:
+            reason = str(resumed.replay.divergence) if resumed.replay.divergence else None
+            recorder.resume(session, journal, reason=reason)
+        walk = _Walk(session, recorder)
+        self.walks[session.id] = walk
+        return walk
+
+    def _open(self, session: Session) -> None:
+        if session.state is SessionState.finished:
+            outcome = session.outcome.value if session.outcome else "finished"
+            raise ToolFailure(f"this walk has ended ({outcome}); export it or start another")
+
+    def _set(self, session: Session, name: object, value: object) -> None:
+        name, value = _text(name, "name"), _text(value, "value")
+        known = {v for t in session.trees.values() for v in t.variables}
+        if name not in known:
+            near = ", ".join(sorted(known)[:40])
+            raise ToolFailure(f"no tree declares a variable {name!r}; known: {near}")
+        session.set_variable(name, value)
+
+
+# -- the step as a model sees it ----------------------------------------------------------
+
+
+def _view(session: Session) -> Step:
+    node, step = session.node, session.current
+    base: dict[str, Any] = dict(
+        session=session.id,
+        tree=step.tree_id,
+        node=step.node_id,
+        kind=node.kind,
+        state=session.state.value,
+        step=session.step_index + 1,
+        title=node.title,
+    )
+    filled = session.commands()
+    if session.state is SessionState.finished:
+        outcome = session.outcome.value if session.outcome else "finished"
+        return Step(
+            **base,
+            prompt=f"The walk has ended: {outcome}.",
+            outcome=outcome,
+            next="export(session, format='md') for the incident ticket",
+        )
+    if isinstance(node, (Question, Action)):
+        commands = node.checks if isinstance(node, Question) else node.commands
+        checks = [
+            Check(
+                number=i + 1,
+                command=f.redacted,
+                unfilled=sorted(set(f.missing)),
+                look_for=session.fill(c.look_for, shell=False).text if c.look_for else None,
+                where=c.where,
+            )
+            for i, (c, f) in enumerate(zip(commands, filled, strict=True))
+        ]
+        if isinstance(node, Question):
+            answers = [Answer(number=i + 1, label=c.label) for i, c in enumerate(node.choices)]
+            nxt = "run the checks, then answer(session, choice) with the number or exact label"
+        else:
+            answers = [Answer(number=1, label=LABEL_DONE)]
+            nxt = "do the step, then answer(session, 'Done')"
+        detail = node.detail
+        if isinstance(node, Action) and node.verify:
+            detail = f"{detail or ''}\n\nVerify: {session.fill(node.verify, shell=False).text}".strip()
+        return Step(
+            **base, prompt=node.prompt, detail=detail, checks=checks, answers=answers, next=nxt
+        )
+    if isinstance(node, Conclusion):
+        steps, i = [], 0
+        for s in node.resolution:
+            command = None
+            if s.run:
+                command = filled[i].redacted if i < len(filled) else s.run
+                i += 1
+            steps.append(
+                ResolutionStep(do=session.fill(s.do, shell=False).text, command=command, where=s.where)
+            )
+        info = ConclusionInfo(
+            outcome=node.outcome.value,
+            level=node.level.value if node.level else None,
+            root_cause=node.root_cause,
+            detail=node.detail,
+            resolution=steps,
+            verify=session.fill(node.verify, shell=False).text if node.verify else None,
+            rollback=session.fill(node.rollback, shell=False).text if node.rollback else None,
+        )
+        if session.state is SessionState.awaiting_escalation:
+            contacts = [_contact(level, c) for level, c in session.escalation_offer]
+            return Step(
+                **base,
+                prompt="The resolution did not fix it, and the tree leads nowhere else: escalate.",
+                conclusion=info,
+                contacts=contacts,
+                next="hand over to a contact, then finish(session, fixed=false); fixed=true if it got fixed",
+            )
+        return Step(
+            **base,
+            prompt=node.root_cause.strip().split("\n")[0],
+            conclusion=info,
+            next="apply the resolution and verify, then finish(session, fixed=true|false)",
+        )
+    assert isinstance(node, Escalation)
+    contact = session.contact(node.level)
+    info_e = EscalationInfo(
+        level=node.level.value,
+        reason=node.reason,
+        contact=_contact(node.level, contact) if contact else None,
+        attach=list(node.attach),
+    )
+    if node.next is not None:
+        return Step(
+            **base,
+            prompt=node.reason.strip().split("\n")[0],
+            escalation=info_e,
+            answers=[Answer(number=1, label=LABEL_CONTINUE)],
+            next="escalate, then answer(session, 'Continue') to keep diagnosing while waiting, "
+            "or finish(session, fixed=false) to end the walk as escalated",
+        )
+    return Step(
+        **base,
+        prompt=node.reason.strip().split("\n")[0],
+        escalation=info_e,
+        next="hand over with what to attach, then finish(session, fixed=false)",
+    )
+
+
+def _contact(level: object, contact: object) -> ContactInfo:
+    from dectree.model.tree import Contact, Level
+
+    assert isinstance(contact, Contact)
+    value = level.value if isinstance(level, Level) else str(level)
+    return ContactInfo(
+        level=value,
+        team=contact.team,
+        channel=contact.channel,
+        when=contact.when,
+        response_target=contact.response_target,
+    )
+
+
+# -- small pieces ---------------------------------------------------------------------------
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise ToolFailure(f"{what} must be text")
+    if "\x00" in value:
+        raise ToolFailure(f"{what} contains a NUL character")
+    return value.encode("utf-8", "replace").decode("utf-8")
+
+
+def _clean_name(name: str | None) -> str | None:
+    if not name:
+        return None
+    cleaned = "".join(ch for ch in name if ch.isprintable())[:80].strip()
+    return cleaned or None
+
+
+def _choice(choices: list, choice: str | int) -> int | str:  # type: ignore[type-arg]
+    """A 1-based number (or its text) or a label, as the session takes it (0-based or label)."""
+    if isinstance(choice, bool):
+        raise ToolFailure("choice is a number or a label, not true/false")
+    labels = [c.label for c in choices]
+    if isinstance(choice, int) or (isinstance(choice, str) and choice.strip().isdigit()):
+        number = int(choice)
+        if not 1 <= number <= len(choices):
+            raise ToolFailure(f"no answer {number}: choose 1-{len(choices)}: " + "; ".join(labels))
+        return number - 1
+    text = _text(choice, "choice").strip()
+    for i, label in enumerate(labels):
+        if label == text:
+            return i
+    for i, label in enumerate(labels):
+        if label.casefold() == text.casefold():
+            return i
+    raise ToolFailure(f"no answer labelled {text!r}; answers: " + "; ".join(labels))
+
+
+def _strength(kind: str) -> str:
+    return {"exact": "exact", "words": "strong", "fuzzy": "weak"}.get(kind, kind)
+
+
+def _local(ref: str, tree_id: str) -> str | None:
+    if ":" in ref:
+        tree, _, node = ref.partition(":")
+        return node if tree == tree_id else None
+    return ref
+
+
+def _depths(tree: object) -> dict[str, int]:
+    from dectree.model.tree import Tree
+
+    assert isinstance(tree, Tree)
+    depth = {tree.start: 0}
+    frontier = [tree.start]
+    while frontier:
+        nxt = []
+        for nid in frontier:
+            node = tree.nodes.get(nid)
+            if node is None:
+                continue
+            refs = [c.next for c in node.choices] if isinstance(node, Question) else []
+            if isinstance(node, (Action, Escalation)) and node.next:
+                refs.append(node.next)
+            for ref in refs:
+                local = _local(ref, tree.id)
+                if local is not None and local not in depth:
+                    depth[local] = depth[nid] + 1
+                    nxt.append(local)
+        frontier = nxt
+    return depth
+
+
+def _redact(output: str, session: Session) -> str:
+    for name, value in session.variables.items():
+        if session.is_secret(name) and value:
+            output = output.replace(value, "{" + name + "}")
+    return output
+
+
+def _keep(output: str) -> tuple[str, bool]:
+    data = output.encode("utf-8")
+    if len(data) <= MAX_OUTPUT:
+        return output, False
+    half = MAX_OUTPUT // 2
+    head = data[:half].decode("utf-8", "ignore")
+    tail = data[-half:].decode("utf-8", "ignore")
+    cut = len(data) - half * 2
+    return f"{head}\n[... {cut:,} bytes cut ...]\n{tail}", True
+
+
+__all__ = ["ToolFailure", "Walks", "node_commands"]

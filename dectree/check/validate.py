@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,15 @@ from dectree.source.problems import DEFAULT_MAX_PATH, Problem, problem
 
 if TYPE_CHECKING:
     from dectree.check.graph import TreeGraph
+
+# An answer for what the other answers do not cover (DT225): its label starts
+# with one of these words, e.g. "None of these: ...", "Other error (...)".
+WAY_OUT_RE = re.compile(
+    r"^\W*(none\b|neither\b|other\b|others\b|something else\b|anything else\b|"
+    r"not sure\b|unsure\b|unknown\b|no idea\b|"
+    r"(?:i\s+)?(?:don't|do not|can't|cannot|can not)\s+(?:know|tell)\b)",
+    re.IGNORECASE,
+)
 
 
 def validate_catalog(
@@ -156,11 +166,17 @@ def _content(loaded: LoadedTree, today: dt.date) -> Iterator[Problem]:
     tree = loaded.tree
     used: set[str] = set()
     contacts = set(tree.escalation)
+    # variable -> (where it is first used in a command, how many commands use it)
+    unexampled: dict[str, tuple[tuple[str | int, ...], int]] = {}
     for node_id, node in tree.nodes.items():
         base = ("nodes", node_id)
-        for sub, text, _ in placeholder_fields(node):
+        for sub, text, is_command in placeholder_fields(node):
             for name in placeholders(text):
                 used.add(name)
+                spec = tree.variables.get(name)
+                if is_command and spec is not None and not (spec.example or spec.default):
+                    first, count = unexampled.get(name, ((*base, *sub), 0))
+                    unexampled[name] = (first, count + 1)
                 if name not in tree.variables:
                     hint = _did_you_mean(name, list(tree.variables))
                     yield _at(
@@ -176,6 +192,15 @@ def _content(loaded: LoadedTree, today: dt.date) -> Iterator[Problem]:
                     base,
                     "DT217",
                     f"question {node_id!r} names no check command that answers it",
+                    of_key=True,
+                )
+            if len(node.choices) > 2 and not any(WAY_OUT_RE.match(c.label) for c in node.choices):
+                yield _at(
+                    loaded,
+                    (*base, "choices"),
+                    "DT225",
+                    f"question {node_id!r} has {len(node.choices)} answers and none for what they "
+                    'do not cover: add one labelled like "None of these" that leads somewhere useful',
                     of_key=True,
                 )
             labels: dict[str, int] = {}
@@ -197,6 +222,15 @@ def _content(loaded: LoadedTree, today: dt.date) -> Iterator[Problem]:
                         f"choice {choice.label!r} leads back to {node_id!r} itself",
                     )
         elif isinstance(node, Conclusion):
+            if not any(s.strip() for s in node.symptoms):
+                yield _at(
+                    loaded,
+                    base,
+                    "DT226",
+                    f"conclusion {node_id!r} has no symptoms: search cannot find it from an error "
+                    "message or a description; add the literal error and a plain-words one",
+                    of_key=True,
+                )
             if not node.resolution:
                 yield _at(
                     loaded,
@@ -221,6 +255,15 @@ def _content(loaded: LoadedTree, today: dt.date) -> Iterator[Problem]:
                 )
             if node.level not in contacts:
                 yield _at(loaded, (*base, "level"), "DT211", _no_contact(node.level))
+    for name, (first, count) in unexampled.items():
+        others = f" (and {count - 1} more command{'s' if count > 2 else ''})" if count > 1 else ""
+        yield _at(
+            loaded,
+            first,
+            "DT227",
+            f"{{{name}}} in this command{others} has no example: add 'example:' to variable "
+            f"{name!r} so the command can be shown filled in and checked",
+        )
     for name in tree.variables:
         if name not in used:
             yield _at(

@@ -98,7 +98,7 @@ def render(document: str) -> str:
 
 
 def main() -> int:
-    path = Path(__file__).resolve().parents[1] / "docs" / "tree-format.md"
+    path = Path(__file__).resolve().parents[2] / "docs" / "tree-format.md"
     path.write_text(render(path.read_text(encoding="utf-8")), encoding="utf-8")
     print(f"wrote {path}", file=sys.stderr)
     return 0

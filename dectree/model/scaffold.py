@@ -122,6 +122,9 @@ nodes:
     title: "<FILL IN: short name of the cause>"
     outcome: resolved            # resolved, workaround or escalate (escalate needs `level`)
     root_cause: "<FILL IN: why it happened>"
+    symptoms:                    # what search matches: the literal error, and the problem in plain words
+      - "<FILL IN: the literal error message an engineer would paste>"
+      - "<FILL IN: the problem in plain words, as someone would describe it>"
     resolution:
       - do: "<FILL IN: what to do>"
         run: "ssh {{host}} <FILL IN: command>"

@@ -68,6 +68,9 @@ class DectreeApp(App[int]):
         start: Start | None = None,
         incident: str | None = None,
         variables: Mapping[str, str] | None = None,
+        file_variables: Mapping[str, str] | None = None,
+        secret_variables: Mapping[str, str] | None = None,
+        notices: Sequence[str] = (),
         clock: Clock = _utc_now,
         today: dt.date | None = None,
         attach: Hooks = (),
@@ -78,6 +81,9 @@ class DectreeApp(App[int]):
         self.start_at = start
         self.incident = incident
         self.variables: dict[str, str] = dict(variables or {})
+        self.file_variables: dict[str, str] = dict(file_variables or {})
+        self.secret_variables: dict[str, str] = dict(secret_variables or {})
+        self._notices = list(notices)
         self.clock = clock
         self.today = today
         self._hooks: Hooks = attach
@@ -98,6 +104,8 @@ class DectreeApp(App[int]):
         from dectree.app.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        for notice in self._notices:
+            self.notify(notice, title="Variables file", severity="warning", timeout=20, markup=False)
         source = self._source
         if not callable(source):
             self._loaded(source)
@@ -180,13 +188,43 @@ class DectreeApp(App[int]):
         try:
             session = self.new_session()
             session.start(tree_id, node_id, via_search=query)
-            for name, value in self.variables.items():
-                session.set_variable(name, value)
+            skipped = self.preset_variables(session)
         except WalkError as exc:
             self.notify(str(exc), title="Cannot start the walk", severity="error", markup=False)
             return None
+        if skipped:
+            names = ", ".join(skipped)
+            self.notify(
+                f"Not used from the variables file: {names} (secret: put secrets under "
+                "[secrets] in a private file, or type them with v).",
+                title="Variables file",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
         self.push_screen(WalkScreen(session, incident=self.incident, clock=self.clock))
         return session
+
+    def preset_variables(self, session: Session) -> list[str]:
+        """Set the values from variables files and `--var` on a new walk.
+
+        Returns the names from the `[variables]` of a file that were left out
+        because a tree declares them secret (secrets come only from `[secrets]`).
+        """
+        skipped = []
+        for name, value in self.file_variables.items():
+            if name in self.variables or name in self.secret_variables:
+                continue
+            if session.is_secret(name):
+                skipped.append(name)
+                continue
+            session.set_variable(name, value)
+        for name, value in self.secret_variables.items():
+            if name not in self.variables:
+                session.set_variable(name, value, secret=True)
+        for name, value in self.variables.items():
+            session.set_variable(name, value)
+        return skipped
 
     def open_walk(self, session: Session, notice: str | None = None) -> None:
         """Show an existing (resumed) session on the walk screen, with `notice` if any."""
@@ -224,8 +262,13 @@ class DectreeApp(App[int]):
     async def action_quit(self) -> None:
         await self.action_request_quit()
 
-    def action_export(self) -> None:
-        """Write the walk on screen as Markdown (`dectree.records.export_walk`) and copy it."""
+    def action_export(self, target: str | None = None) -> None:
+        """Write the walk on screen as Markdown (`dectree.records.export_walk`) and copy it.
+
+        The file goes under the sessions directory unless `target` names another.
+        """
+        from pathlib import Path
+
         from dectree.engine.session import Session
         from dectree.records.export_walk import export_walk
 
@@ -233,12 +276,32 @@ class DectreeApp(App[int]):
         if not isinstance(session, Session):
             self.notify("Open a walk to export it.", title="Export")
             return
-        result = export_walk(session, self.attach, incident=self.incident)
+        incident = getattr(self.screen, "incident", None) or self.incident
+        result = export_walk(
+            session,
+            self.attach,
+            incident=incident,
+            target=Path(target) if target else None,
+        )
         if result.ok:
             self.copy_to_clipboard(result.markdown)
-            self.notify(result.message, title="Export", markup=False)
+            self.notify(result.message, title="Export", markup=False, timeout=10)
         else:
             self.notify(result.message, title="Export", severity="error", markup=False)
+
+    def export_path(self, session: Session) -> str | None:
+        """Where `e` writes `session`'s export; None when walks are not recorded."""
+        from dectree.records.export_walk import default_export_path
+
+        path = default_export_path(session, self.attach)
+        return None if path is None else str(path)
+
+    def set_incident(self, incident: str) -> None:
+        """The incident id for the walks started from now on (and their journals)."""
+        self.incident = incident
+        for hook in self.attach:
+            if hasattr(hook, "incident"):
+                hook.incident = incident  # a Recorder: the header of the next journal
 
     # -- command palette ------------------------------------------------------
 
@@ -270,6 +333,9 @@ def build_app(
     at: str | None = None,
     incident: str | None = None,
     variables: Mapping[str, str] | None = None,
+    file_variables: Mapping[str, str] | None = None,
+    secret_variables: Mapping[str, str] | None = None,
+    notices: Sequence[str] = (),
     clock: Clock | None = None,
     today: dt.date | None = None,
     attach: Hooks = (),
@@ -283,7 +349,10 @@ def build_app(
     so the first frame does not wait for it). `attach` hooks get every new
     session before it starts: subscribe a journal there. `clock` and `today`
     freeze time for tests. `resume` opens a replayed session (`dectree resume`)
-    instead, showing `notice` over it.
+    instead, showing `notice` over it. `file_variables` (a variables file's
+    `[variables]`, skipped for variables a tree declares secret),
+    `secret_variables` (its `[secrets]`) and then `variables` (`--var`) are set
+    on every new walk; `notices` are shown once at start.
     """
     if resume is not None:
         step = resume.path[0]
@@ -295,6 +364,9 @@ def build_app(
         start=begin,
         incident=incident,
         variables=variables,
+        file_variables=file_variables,
+        secret_variables=secret_variables,
+        notices=notices,
         clock=clock or _utc_now,
         today=today,
         attach=attach,

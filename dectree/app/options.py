@@ -100,7 +100,12 @@ def options(session: Session) -> list[Option]:
                 "Escalated: continue while waiting",
                 _link_hint(node.next, session),
                 run=Session.proceed,
-            )
+            ),
+            Option(
+                f"Handed over to {node.level.value}: end the walk",
+                "recorded as escalated",
+                run=_escalate(node.level),
+            ),
         ]
     if not isinstance(node, Conclusion):
         return []

@@ -1,4 +1,4 @@
-"""`dectree run [TREE] [--at NODE] [--incident ID] [--var name=value ...] [PATH ...]`.
+"""`dectree run [TREE] [--at NODE] [--incident ID] [--var name=value ...] [--var-file FILE] [PATH ...]`.
 
 With no TREE, the app opens on the home screen (trees and search). With TREE,
 a tree id or a tree file, the walk opens directly at the tree's start or at
@@ -53,7 +53,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="set a variable used in commands (repeatable)",
+        help="set a variable used in commands (repeatable; wins over variables files)",
+    )
+    parser.add_argument(
+        "--var-file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="read variables from a TOML file ([variables], and [secrets] if the file is "
+        "private); read after the per-user defaults file (repeatable)",
+    )
+    parser.add_argument(
+        "--no-default-vars",
+        action="store_true",
+        help="do not read the per-user defaults file (dectree's config dir, variables.toml)",
     )
     add_record_args(parser)  # --sessions-dir, --engineer: the journal of every walk
 
@@ -97,6 +110,12 @@ def run(args: argparse.Namespace) -> int:
             tree_id = loaded.tree.id
     if args.at and tree_id is None:
         return _error("--at needs a TREE")
+    from dectree.commands.var_file import VarFileError, load_var_files
+
+    try:
+        files = load_var_files(args.var_file, use_default=not args.no_default_vars)
+    except VarFileError as exc:
+        return _error(str(exc))
     catalog = None
     if tree_id is not None:
         from dectree.model.catalog import load_catalog
@@ -136,6 +155,9 @@ def run(args: argparse.Namespace) -> int:
         at=args.at,
         incident=args.incident,
         variables=dict(args.var),
+        file_variables=files.plain,
+        secret_variables=files.secret,
+        notices=files.warnings,
         attach=journal,
     )
     result = app.run()

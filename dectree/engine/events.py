@@ -163,6 +163,13 @@ class SearchPerformed(EventBase):
     top: str | None = Field(default=None, description="`tree:node` of the best hit.")
 
 
+class IncidentSet(EventBase):
+    """The engineer named the incident the walk is for (or changed it) during the walk."""
+
+    type: Literal["incident"] = "incident"
+    incident: str = Field(description="The incident or ticket id.")
+
+
 class Finished(EventBase):
     """The session ended."""
 
@@ -186,6 +193,7 @@ Event = Annotated[
     | CommandCopied
     | TreeSwitched
     | SearchPerformed
+    | IncidentSet
     | Finished,
     Field(discriminator="type"),
 ]

@@ -26,6 +26,7 @@ from dectree.engine.events import (
     Event,
     Finished,
     FixConfirmed,
+    IncidentSet,
     Jumped,
     NoteAdded,
     Proceeded,
@@ -180,6 +181,11 @@ class Session:
     def outcome(self) -> SessionOutcome | None:
         """How the session ended, once finished."""
         return self._walk.outcome
+
+    @property
+    def incident(self) -> str | None:
+        """The incident id set during the walk (`set_incident`), if any."""
+        return self._walk.incident
 
     @property
     def query(self) -> str | None:
@@ -394,6 +400,13 @@ class Session:
         self._emit(VariableSet, name=name, secret=hidden, value=None if hidden else value)
         if hidden:
             self._walk.values[name] = value
+
+    def set_incident(self, incident: str) -> None:
+        """Name the incident this walk is for (replacing any name given before)."""
+        text = " ".join(incident.split())
+        if not text:
+            raise WalkError("an incident id cannot be empty")
+        self._emit(IncidentSet, incident=text)
 
     def unset_variable(self, name: str) -> None:
         """Forget a variable's value; commands show `{name}` again (or its default)."""

@@ -21,6 +21,7 @@ from dectree.engine.events import (
     Event,
     Finished,
     FixConfirmed,
+    IncidentSet,
     Jumped,
     NoteAdded,
     Proceeded,
@@ -121,6 +122,7 @@ class Walk:
     awaiting_escalation: bool = False
     outcome: SessionOutcome | None = None
     query: str | None = None
+    incident: str | None = None
 
     def node(self, tree_id: str, node_id: str) -> AnyNode:
         """A node by tree and id, or a `WalkError` saying which is missing."""
@@ -172,6 +174,10 @@ class Walk:
                 raise WalkError(f"node '{event.node_id}' has no command {event.index}")
         elif isinstance(event, TreeSwitched):
             self._at(event.step, event.to_tree, event.to_node, walking=False)
+        elif isinstance(event, IncidentSet):
+            self._require_open()
+            self._require_step(0)  # started
+            self.incident = event.incident
         elif isinstance(event, Finished):
             self._at(len(self.path) - 1, event.tree_id, event.node_id, walking=False)
             self.outcome = event.outcome

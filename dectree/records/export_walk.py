@@ -2,9 +2,10 @@
 
 The export reads the session's journal when a `Recorder` records it (the
 record of truth, with resumes and all); without one it builds the same
-`Journal` in memory from the live session. The file goes to the directory
-dectree was started in, named after the session, and is replaced when the same
-session is exported again. No Textual here: the app shows `ExportResult.message`.
+`Journal` in memory from the live session. The file goes to the recorder's
+sessions directory (`exports/` beside the journals) unless the engineer names
+another file, named after the session, and is replaced when the same session is
+exported again. No Textual here: the app shows `ExportResult.message`.
 """
 
 from __future__ import annotations
@@ -86,18 +87,36 @@ def _shown(session: Session) -> list[tuple[str, str]]:
     return list(dict.fromkeys(refs))
 
 
+EXPORTS = "exports"
+
+
+def default_export_path(session: Session, hooks: Iterable[object]) -> Path | None:
+    """Where `export_walk` writes the session by default; None when it is not recorded."""
+    recorder = next((hook for hook in hooks if isinstance(hook, Recorder)), None)
+    return None if recorder is None else recorder.directory / EXPORTS / export_name(session)
+
+
+def export_name(session: Session) -> str:
+    """`dectree-20260301-1200-5e551000.md`: when the walk started, and its session."""
+    started = next((e for e in session.events if isinstance(e, SessionStarted)), None)
+    at = started.at if started is not None else session.path[0].entered_at
+    return f"dectree-{at:%Y%m%d-%H%M}-{session.id[:8]}.md"
+
+
 def export_walk(
     session: Session,
     hooks: Iterable[object],
     *,
     incident: str | None = None,
-    directory: Path | None = None,
+    target: Path | None = None,
 ) -> ExportResult:
-    """The session as Markdown, written to `directory` (default: the current one).
+    """The session as Markdown, written to `target` (default: `default_export_path`).
 
-    Only a recorded walk (a `Recorder` among `hooks`) is written to a file;
-    without one (tests, embedding) the Markdown is returned for the clipboard
-    and nothing is written.
+    Only a recorded walk (a `Recorder` among `hooks`) is written to a file unless
+    `target` names one; without either (tests, embedding) the Markdown is
+    returned for the clipboard and nothing is written. `incident`, when given,
+    is the incident id the transcript names (the app's latest, which may have
+    been set after the walk ended).
     """
     recorder = next((hook for hook in hooks if isinstance(hook, Recorder)), None)
     recording = recorder.journal_for(session) if recorder is not None else None
@@ -113,17 +132,22 @@ def export_walk(
             journal = journal_from_session(session, incident=incident)
     except (JournalError, ValueError) as exc:
         return ExportResult(False, f"Nothing exported: {exc}")
-    markdown = render_markdown(build_transcript(journal))
-    if recorder is None:
+    transcript = build_transcript(journal)
+    if incident and transcript.incident != incident:
+        transcript = transcript.model_copy(update={"incident": incident})
+    markdown = render_markdown(transcript)
+    path = target.expanduser() if target is not None else default_export_path(session, hooks)
+    if path is None:
         return ExportResult(
             True,
             "Copied the walk as Markdown to the clipboard (no file: not recording)",
             None,
             markdown,
         )
-    stamp = journal.header.started_at.strftime("%Y%m%d-%H%M")
-    path = (directory or Path.cwd()) / f"dectree-{stamp}-{session.id[:8]}.md"
+    if path.is_dir():
+        path = path / export_name(session)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # beside private journals
         write_atomic(path, markdown, force=True)
     except OSError as exc:
         return ExportResult(False, f"Could not write {path}: {exc.strerror or exc}")

@@ -32,8 +32,10 @@ EXPLAIN = {
     "search": "search every tree for an error message or symptom",
     "copy": "copy a command to the clipboard (c, then its number if there are several)",
     "path": "move to the path panel; Enter on an earlier step reopens it",
-    "export": "export the walk as Markdown: copied to the clipboard, and written to a file "
-    "when the walk is recorded",
+    "export": "export the walk as Markdown: copied to the clipboard, and written under the "
+    "sessions directory (the message says where) when the walk is recorded",
+    "export_to": "export the walk as Markdown to a file or directory you name",
+    "incident": "set the incident id; it is recorded in the walk and named in its export",
     "cancel": "cancel copying, or return to the choices",
     "app.request_quit": "quit (asks first while a walk is in progress)",
     "help": "this help",
@@ -91,6 +93,7 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, below: Screen[object]) -> None:
         super().__init__(classes="dialog-screen")
         self.below_bindings = list(type(below).BINDINGS)
+        self.below_is_walk = type(below).__name__ == "WalkScreen"
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog full"):
@@ -100,8 +103,18 @@ class HelpScreen(ModalScreen[None]):
                 if own:
                     yield Static(Content.styled("On this screen", "bold $text-primary"), classes="section")
                     yield from table(own)
+                if not self.below_is_walk:
+                    from dectree.app.screens.walk import WalkScreen
+
+                    yield Static(
+                        Content.styled("During a walk", "bold $text-primary"), classes="section"
+                    )
+                    yield from table(binding_rows(list(WalkScreen.BINDINGS)))
+                shown = {key for key, _ in own} if self.below_is_walk else set()
+                everywhere = [row for row in binding_rows(list(type(self.app).BINDINGS))
+                              if row[0] not in shown]
                 yield Static(Content.styled("Everywhere", "bold $text-primary"), classes="section")
-                yield from table(binding_rows(list(type(self.app).BINDINGS)) + GENERAL)
+                yield from table(everywhere + GENERAL)
                 yield Static(Content.styled("Walking a tree", "bold $text-primary"), classes="section")
                 yield Static(
                     Content(

@@ -50,6 +50,8 @@ class HomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", key_display="/"),
         Binding("f1", "app.help", "Help"),
+        # `?` types into the search box here: F1 is this screen's help key, shown once.
+        Binding("question_mark", "app.help", "Help", show=False, key_display="?"),
         Binding("q", "app.request_quit", "Quit", show=False),
         Binding("ctrl+q", "app.request_quit", "Quit"),
     ]

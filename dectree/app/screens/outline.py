@@ -3,7 +3,9 @@
 Built on Textual's `Tree`, expanded lazily: a node's children are added the
 first time it is expanded, so a 10,000-node tree costs only what is opened.
 The path to the current node is opened on arrival. Enter on a visited node
-reopens that step; on any other node it opens or closes it.
+reopens that step; on any other node it opens or closes it. Labels are never
+cut: Left and Right scroll sideways, and the highlighted line is shown in full,
+wrapped, under the tree.
 """
 
 from __future__ import annotations
@@ -97,6 +99,8 @@ class OutlineScreen(ModalScreen[int | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,o,q", "close", "Close"),
+        Binding("left", "sideways(-1)", "Scroll left", show=False),
+        Binding("right", "sideways(1)", "Scroll right", show=False),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -124,10 +128,11 @@ class OutlineScreen(ModalScreen[int | None]):
             outline.root.data = self._entry(tree.start, frozenset())
             outline.root.allow_expand = outline.root.data.expandable
             yield outline
+            yield Static(id="outline-full")
             yield Static(
                 Content.from_markup(
                     "[b]enter[/b] reopen a visited step / open   [b]space[/b] open/close   "
-                    "[b]esc[/b] close"
+                    "[b]← →[/b] scroll   [b]esc[/b] close"
                 ),
                 classes="dialog-help",
             )
@@ -183,14 +188,14 @@ class OutlineScreen(ModalScreen[int | None]):
         elif node_id in self.visited:
             label.append("✓ ", style="bold")
         if via:
-            label.append_text(rich_text(one_line(via, 50), "italic"))
+            label.append_text(rich_text(one_line(via), "italic"))
             label.append(" → ")
         if node is None:
             label.append_text(rich_text(node_id, "strike"))
             return label
         label.append(f"{KIND_ICON[node.kind]} ")
         style = "bold" if node_id in self.visited else ""
-        label.append_text(rich_text(node_title(node, 70), style))
+        label.append_text(rich_text(node_title(node, 500), style))
         return label
 
     def _populate(self, parent: TreeNode[Entry]) -> None:
@@ -230,6 +235,17 @@ class OutlineScreen(ModalScreen[int | None]):
                     return
         self._populate(event.node)
         event.node.toggle()
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Entry]) -> None:
+        """The highlighted line in full, wrapped, under the tree (its line may run off screen)."""
+        label = event.node.label
+        text = label if isinstance(label, str) else label.plain
+        self.query_one("#outline-full", Static).update(Content(text))
+
+    def action_sideways(self, direction: int) -> None:
+        outline = self.query_one("#outline", Tree)
+        step = max(outline.scrollable_content_region.width // 2, 8)
+        outline.scroll_to(x=max(0, outline.scroll_x + direction * step), animate=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,9 +1,11 @@
-"""Set the variables that fill `{placeholders}` in commands.
+"""Set the variables that fill `{placeholders}` in commands and prose.
 
-Lists the placeholders of the current step first, then the rest the current
-tree declares, then any others set in this walk. Secret variables are typed
-into a masked field. Enter or Ctrl+S saves, Esc cancels; an empty field leaves
-its variable as it was.
+Two groups: the placeholders of the current step first ("Needed at this
+step"), then the rest the current tree declares and any others set in this
+walk. Each value is a bordered field under the variable's name, description
+and example; the list scrolls. Secret variables are typed into a masked
+field. Enter or Ctrl+S saves, Esc cancels; an empty field leaves its variable
+as it was.
 """
 
 from __future__ import annotations
@@ -19,7 +21,20 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from dectree.engine.session import Session
-from dectree.model.tree import node_commands, placeholders
+from dectree.model.tree import AnyNode, node_commands, placeholders
+
+
+def node_texts(node: AnyNode) -> list[str]:
+    """The texts of a node that placeholders are filled into: commands first, then prose."""
+    texts = list(node_commands(node))
+    for name in ("prompt", "detail", "verify", "rollback", "root_cause", "reason"):
+        value = getattr(node, name, None)
+        if isinstance(value, str):
+            texts.append(value)
+    texts += [step.do for step in getattr(node, "resolution", ())]
+    texts += [check.look_for or "" for check in getattr(node, "checks", ())]
+    texts += [command.look_for or "" for command in getattr(node, "commands", ())]
+    return texts
 
 
 @dataclass(frozen=True)
@@ -36,7 +51,7 @@ class VariableRow:
 
 def variable_rows(session: Session) -> list[VariableRow]:
     """The variables worth showing at the current step, in order."""
-    used_here = [p for text in node_commands(session.node) for p in placeholders(text)]
+    used_here = [p for text in node_texts(session.node) for p in placeholders(text)]
     declared = list(session.tree.variables)
     names = list(dict.fromkeys([*used_here, *declared, *session.variables]))
     rows = []
@@ -72,32 +87,46 @@ class VariablesScreen(ModalScreen[dict[str, str | None] | None]):
     def compose(self) -> ComposeResult:
         from dectree.app.safe import one_line, plain
 
+        here = sum(row.here for row in self.rows)
         with Vertical(classes="dialog full"):
             yield Static(Content.styled("Variables", "bold"), classes="dialog-title")
             with VerticalScroll(id="variables"):
                 if not self.rows:
                     yield Static("No variables are used here.", classes="dialog-text")
-                for row in self.rows:
+                for index, row in enumerate(self.rows):
+                    if index == 0 and row.here:
+                        yield Static(
+                            Content.styled(f"Needed at this step ({here})", "bold $text-primary"),
+                            classes="var-group",
+                        )
+                    elif index == here:
+                        yield Static(
+                            Content.styled("Other variables", "bold $text-primary"),
+                            classes="var-group",
+                        )
                     title: list[str | Content | tuple[str, str]] = [
                         ("{" + row.name + "}", "bold $text-accent")
                     ]
-                    if row.here:
-                        title.append(("  used at this step", "$text-muted"))
                     if row.secret:
                         title.append(("  secret: never recorded", "$text-warning"))
-                    yield Static(Content.assemble(*title), classes="var-name")
                     if row.description:
-                        yield Static(plain(one_line(row.description)), classes="var-help")
+                        title += ["  ", plain(one_line(row.description), "$text-muted")]
+                    if row.example:
+                        title += ["  ", plain(f"(example: {one_line(row.example)})", "$text-muted")]
+                    yield Static(Content.assemble(*title), classes="var-name")
                     yield Input(
                         "" if row.secret else row.value,
-                        placeholder=one_line(f"e.g. {row.example}") if row.example else "",
+                        placeholder="(set, hidden: type to replace)"
+                        if row.secret and row.value
+                        else "",
                         password=row.secret,
-                        compact=True,
                         id=f"var-{row.name}",
+                        classes="var-input",
                     )
             yield Static(
                 Content.from_markup(
-                    "[b]enter[/b] or [b]ctrl+s[/b] save   [b]esc[/b] cancel   [b]tab[/b] next field"
+                    "[b]enter[/b] or [b]ctrl+s[/b] save   [b]esc[/b] cancel   "
+                    "[b]tab[/b] next   empty: kept as it was"
                 ),
                 classes="dialog-help",
             )

@@ -21,8 +21,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, OptionList
 
 from dectree.app.host import AppHost, host
-from dectree.app.options import options
-from dectree.app.safe import clean
+from dectree.app.options import Option, options
+from dectree.app.safe import clean, one_line
 from dectree.app.widgets.choice_list import ChoiceList
 from dectree.app.widgets.command_block import CommandBlock
 from dectree.app.widgets.header import WalkHeader
@@ -42,17 +42,22 @@ def _number_bindings() -> list[BindingType]:
 class WalkScreen(Screen[None]):
     """Walk one session through its trees."""
 
+    # In footer order: what an engineer needs most comes first, so a narrow
+    # terminal cuts the rest (every key is in `?` and the palette).
     BINDINGS: ClassVar[list[BindingType]] = [
         *_number_bindings(),
+        Binding("c", "copy", "Copy"),
         Binding("b", "back", "Back"),
         Binding("backspace", "back", "Back", show=False),
+        Binding("v", "variables", "Vars", tooltip="set the values filled into commands"),
         Binding("n", "note", "Note"),
-        Binding("v", "variables", "Variables", show=False),
-        Binding("o", "outline", "Outline"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+        Binding("e", "export", "Export", tooltip="the walk as Markdown, under the sessions directory"),
+        Binding("E", "export_to", "Export to…", show=False, key_display="E"),
+        Binding("i", "incident", "Incident", tooltip="set the incident id of this walk"),
+        Binding("o", "outline", "Tree", tooltip="the whole tree, your path marked"),
         Binding("slash", "search", "Search", key_display="/"),
-        Binding("c", "copy", "Copy"),
         Binding("p", "path", "Path", show=False, tooltip="move to the path panel"),
-        Binding("e", "export", "Export", show=False, tooltip="the walk as Markdown"),
         Binding("escape", "cancel", "Cancel", show=False),
         Binding("q", "app.request_quit", "Quit"),
     ]
@@ -66,7 +71,7 @@ class WalkScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.session = session
-        self.incident = incident
+        self.incident = session.incident or incident
         self._clock = clock
         self._copy_pending = False
         self._dirty = False
@@ -105,12 +110,23 @@ class WalkScreen(Screen[None]):
         """Redraw everything from the session."""
         self._dirty = False
         session = self.session
-        self.query_one(WalkHeader).show_tree(session.tree.title)
+        header = self.query_one(WalkHeader)
+        header.show_tree(session.tree.title)
+        finished = session.state is SessionState.finished
+        header.stop(session.events[-1].at if finished and session.events else None)
+        if session.incident and session.incident != self.incident:
+            self.incident = session.incident
+        header.set_incident(self.incident)
+        if self._copy_pending and (finished or not session.commands()):
+            self._copy_pending = False
         await self.query_one(NodeView).show(session)
         self._show_choices()
         self.query_one(PathPanel).show(session)
 
     def _show_choices(self, title: str | None = None) -> None:
+        if self._copy_pending:
+            self._show_commands()
+            return
         choices = options(self.session)
         if title is None:
             title = f"Choose 1-{min(len(choices), 9)}" if len(choices) > 1 else "Continue: 1"
@@ -120,8 +136,20 @@ class WalkScreen(Screen[None]):
 
     # -- answering ----------------------------------------------------------------
 
+    def _show_commands(self) -> None:
+        """Copy mode: the step's commands in place of the answers, numbered as `c` numbers them."""
+        commands = [
+            Option(f"$ {one_line(filled.redacted, 200)}") for filled in self.session.commands()
+        ]
+        title = f"Copy which command? 1-{min(len(commands), 9)} · Enter copies · Esc cancels"
+        self.query_one(ChoiceList).show(commands, title)
+
     def pick(self, index: int) -> None:
-        """Apply option `index` (0-based) of the current step."""
+        """Apply option `index` (0-based) of the current step (in copy mode: copy command `index`)."""
+        if self._copy_pending:
+            self._leave_copy_mode()
+            self.copy(index)
+            return
         choices = self.query_one(ChoiceList).choices
         if not 0 <= index < len(choices):
             self.notify(f"There is no choice {index + 1} here.", severity="warning")
@@ -150,11 +178,6 @@ class WalkScreen(Screen[None]):
             node.scroll_page_up()
 
     def action_number(self, number: int) -> None:
-        if self._copy_pending:
-            self._copy_pending = False
-            self._show_choices()
-            self.copy(number - 1)
-            return
         self.pick(number - 1)
 
     def action_back(self) -> None:
@@ -198,7 +221,13 @@ class WalkScreen(Screen[None]):
             self.copy(0)
         else:
             self._copy_pending = True
-            self._show_choices(f"Copy which command? 1-{count}, Esc cancels")
+            self._show_choices()
+            self.query_one(ChoiceList).focus()
+
+    def _leave_copy_mode(self) -> None:
+        if self._copy_pending:
+            self._copy_pending = False
+            self._show_choices()
 
     @on(CommandBlock.CopyRequested)
     def _copy_clicked(self, event: CommandBlock.CopyRequested) -> None:
@@ -227,15 +256,14 @@ class WalkScreen(Screen[None]):
 
     def action_cancel(self) -> None:
         if self._copy_pending:
-            self._copy_pending = False
-            self._show_choices()
+            self._leave_copy_mode()
         else:
             self.query_one(ChoiceList).focus()
 
     def on_key(self, event: Key) -> None:
-        if self._copy_pending and not (event.key.isdigit() or event.key == "escape"):
-            self._copy_pending = False
-            self._show_choices()
+        moving = event.key in ("up", "down", "enter", "home", "end", "pageup", "pagedown")
+        if self._copy_pending and not (event.key.isdigit() or event.key == "escape" or moving):
+            self._leave_copy_mode()
 
     # -- panels and dialogs -------------------------------------------------------
 
@@ -314,6 +342,50 @@ class WalkScreen(Screen[None]):
 
     def action_export(self) -> None:
         self.dectree.action_export()
+
+    def action_export_to(self) -> None:
+        """Ask where to write the export (the sessions directory is offered)."""
+        from dectree.app.screens.ask import AskScreen
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.dectree.action_export(path)
+
+        default = self.dectree.export_path(self.session) or ""
+        self.app.push_screen(
+            AskScreen(
+                "Export the walk as Markdown to",
+                value=default,
+                help_text="A file, or a directory to put it in. It is also copied to the clipboard.",
+            ),
+            chosen,
+        )
+
+    def action_incident(self) -> None:
+        """Ask for the incident id; it is recorded in the walk (and named in its export)."""
+        from dectree.app.screens.ask import AskScreen
+
+        def chosen(text: str | None) -> None:
+            if not text:
+                return
+            self.dectree.set_incident(text)
+            if self.session.state is SessionState.finished:
+                # A finished walk records nothing more: the export names it still.
+                self.incident = " ".join(text.split())
+                self.query_one(WalkHeader).set_incident(self.incident)
+                self.notify("The walk is finished: the incident id goes into its export.")
+            else:
+                self._run(lambda: self.session.set_incident(text))
+
+        self.app.push_screen(
+            AskScreen(
+                "Incident id",
+                value=self.incident or "",
+                placeholder="e.g. INC-1234",
+                help_text="Recorded in this walk's journal and named in its export.",
+            ),
+            chosen,
+        )
 
     def request_quit(self) -> None:
         """Quit; if the walk is in progress, ask first and record it as abandoned."""

@@ -1,7 +1,9 @@
 """The numbered answers at the bottom of the walk: arrows, Enter, mouse or 1 to 9.
 
 Page Up and Page Down scroll the node text above instead of paging through a
-handful of choices, so long text can be read without leaving the choices.
+handful of choices, so long text can be read without leaving the choices. The
+list takes at most half of the walk's column (the reading pane keeps the
+rest); when some choices do not fit, the bottom border says which are below.
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ def option_prompt(number: int, option: Option) -> Content:
     return Content.assemble(*parts)
 
 
+def hidden_below(first_line: Sequence[int], top: int, height: int) -> list[int]:
+    """0-based indexes of the options whose first line is below the visible lines."""
+    return [index for index, line in enumerate(first_line) if line >= top + height]
+
+
 class ChoiceList(OptionList):
     """The options of the current step."""
 
@@ -48,6 +55,34 @@ class ChoiceList(OptionList):
         self.set_options(option_prompt(i, opt) for i, opt in enumerate(self.choices, 1))
         self.highlighted = 0 if self.choices else None
         self.border_title = title
+        self.call_after_refresh(self.update_below)
+
+    def below(self) -> list[int]:
+        """0-based indexes of the choices that are scrolled out of sight below."""
+        cache = getattr(self, "_line_cache", None)
+        index_to_line = getattr(cache, "index_to_line", None)
+        if not isinstance(index_to_line, dict) or len(index_to_line) < len(self.options):
+            return []
+        first = [index_to_line[i] for i in range(len(self.options))]
+        height = self.scrollable_content_region.height
+        return hidden_below(first, round(self.scroll_y), height) if height else []
+
+    def update_below(self) -> None:
+        """`↓ 7-8 below` in the bottom border while choices are out of sight."""
+        hidden = self.below()
+        if not hidden:
+            self.border_subtitle = ""
+            return
+        first, last = hidden[0] + 1, hidden[-1] + 1
+        numbers = f"{first}" if first == last else f"{first}-{last}"
+        self.border_subtitle = f"↓ {numbers} below"
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self.update_below()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.update_below)
 
     def action_page_down(self) -> None:
         self.post_message(self.ScrollNode(1))
@@ -56,4 +91,4 @@ class ChoiceList(OptionList):
         self.post_message(self.ScrollNode(-1))
 
 
-__all__ = ["ChoiceList", "ListOption", "option_prompt"]
+__all__ = ["ChoiceList", "ListOption", "hidden_below", "option_prompt"]

@@ -1,7 +1,8 @@
 """The walk screen's header: tree title, incident id and time elapsed.
 
 Time comes from the app's clock, so tests freeze it; nothing here reads the
-host name, the version or the wall clock directly.
+host name, the version or the wall clock directly. Once the walk has ended
+(`stop`), the time shown is the walk's length and no longer moves.
 """
 
 from __future__ import annotations
@@ -35,22 +36,35 @@ class WalkHeader(Horizontal):
         self._started = started
         self._clock = clock
         self._incident = incident
+        self._ended: dt.datetime | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="header-title")
         yield Static(id="header-meta")
 
     def on_mount(self) -> None:
-        self._tick()
+        self._tick()  # every second; a stopped clock shows the same time
         self.set_interval(1.0, self._tick)
 
     def show_tree(self, title: str) -> None:
         """Show the title of the tree the walk is in now."""
         self.query_one("#header-title", Static).update(plain(one_line(title), "bold"))
 
+    def set_incident(self, incident: str | None) -> None:
+        """Show another incident id."""
+        if incident != self._incident:
+            self._incident = incident
+            self._tick()
+
+    def stop(self, ended: dt.datetime | None) -> None:
+        """Freeze the time at `ended` (the walk is over); None lets it run again."""
+        if ended != self._ended:
+            self._ended = ended
+            self._tick()
+
     def elapsed(self) -> dt.timedelta:
-        """Time since the walk started, by the app's clock."""
-        now = self._clock()
+        """Time since the walk started by the app's clock, or its length once it ended."""
+        now = self._ended or self._clock()
         if now.tzinfo is None:
             now = now.replace(tzinfo=dt.timezone.utc)
         return now - self._started
@@ -61,5 +75,8 @@ class WalkHeader(Horizontal):
             if self._incident
             else Content.styled("no incident id", "$text-muted")
         )
-        meta = Content.assemble(incident, "  ", (format_elapsed(self.elapsed()), "bold"))
-        self.query_one("#header-meta", Static).update(meta)
+        time = format_elapsed(self.elapsed())
+        clock: tuple[str, str] = (f"ended {time}", "$text-muted") if self._ended else (time, "bold")
+        meta = Content.assemble(incident, "  ", clock)
+        for shown in self.query("#header-meta").results(Static):  # none before compose
+            shown.update(meta)

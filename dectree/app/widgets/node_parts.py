@@ -7,7 +7,7 @@ shown literally (`dectree.app.safe`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from textual.content import Content
 from textual.widget import Widget
@@ -17,7 +17,20 @@ from dectree.app.safe import clean, one_line, plain
 from dectree.app.widgets.command_block import CommandBlock
 from dectree.app.widgets.tree_markdown import TreeMarkdown
 from dectree.engine.fill import FilledCommand
+from dectree.engine.session import Session
 from dectree.model.tree import Command, Reference
+
+Fill = Callable[[str], str]
+
+
+def prose_filler(session: Session) -> Fill:
+    """Fills `{name}` in prose with the values known (secrets stay `{name}`), unquoted."""
+    return lambda text: session.fill(text, shell=False).redacted
+
+
+def unfilled(text: str) -> str:
+    """The text as written (for views with no session)."""
+    return text
 
 
 def section(title: str) -> Static:
@@ -38,11 +51,19 @@ def markdown(text: str) -> TreeMarkdown:
     return TreeMarkdown(clean(text))
 
 
-def command_blocks(commands: Sequence[Command], filled: Sequence[FilledCommand]) -> list[Widget]:
+def command_blocks(
+    commands: Sequence[Command], filled: Sequence[FilledCommand], fill: Fill = unfilled
+) -> list[Widget]:
     """One block per command, numbered as the copy keys number them."""
     single = len(filled) == 1
     return [
-        CommandBlock(i + 1, f, look_for=c.look_for, where=c.where, single=single)
+        CommandBlock(
+            i + 1,
+            f,
+            look_for=fill(c.look_for) if c.look_for else c.look_for,
+            where=c.where,
+            single=single,
+        )
         for i, (c, f) in enumerate(zip(commands, filled, strict=True))
     ]
 

@@ -18,7 +18,16 @@ from textual.widgets import Static
 
 from dectree.app.safe import paragraph, plain
 from dectree.app.widgets.command_block import CommandBlock
-from dectree.app.widgets.node_parts import command_blocks, kind_line, markdown, references, section
+from dectree.app.widgets.node_parts import (
+    Fill,
+    command_blocks,
+    kind_line,
+    markdown,
+    prose_filler,
+    references,
+    section,
+    unfilled,
+)
 from dectree.app.widgets.outcome_view import (
     conclusion_widgets,
     escalation_widgets,
@@ -30,21 +39,23 @@ from dectree.engine.session import Session, SessionState
 from dectree.model.tree import Action, Conclusion, Escalation, Question
 
 
-def question_widgets(node: Question | Action, filled: Sequence[FilledCommand]) -> list[Widget]:
-    """Prompt, detail, commands (and how to verify, for an action)."""
+def question_widgets(
+    node: Question | Action, filled: Sequence[FilledCommand], fill: Fill = unfilled
+) -> list[Widget]:
+    """Prompt, detail, commands (and how to verify, for an action); `fill` fills prose."""
     is_question = isinstance(node, Question)
     widgets: list[Widget] = [
         kind_line("QUESTION" if is_question else "ACTION", node.title),
-        Static(paragraph(node.prompt, "bold"), classes="prompt"),
+        Static(paragraph(fill(node.prompt), "bold"), classes="prompt"),
     ]
     if node.detail:
-        widgets.append(markdown(node.detail))
+        widgets.append(markdown(fill(node.detail)))
     commands = node.checks if isinstance(node, Question) else node.commands
     if commands:
         widgets.append(section("Checks" if is_question else "Commands"))
-        widgets.extend(command_blocks(commands, filled))
+        widgets.extend(command_blocks(commands, filled, fill))
     if isinstance(node, Action) and node.verify:
-        widgets += [section("Verify"), Static(paragraph(node.verify), classes="text")]
+        widgets += [section("Verify"), Static(paragraph(fill(node.verify)), classes="text")]
     return widgets
 
 
@@ -52,15 +63,16 @@ def node_widgets(session: Session) -> list[Widget]:
     """Every widget for the session's current step."""
     node = session.node
     filled = session.commands()
+    fill = prose_filler(session)
     widgets: list[Widget] = []
     if session.state is SessionState.finished:
         widgets.append(finished_banner(session))
     if isinstance(node, (Question, Action)):
-        widgets += question_widgets(node, filled)
+        widgets += question_widgets(node, filled, fill)
     elif isinstance(node, Conclusion):
-        widgets += conclusion_widgets(session, node, filled)
+        widgets += conclusion_widgets(session, node, filled, fill)
     elif isinstance(node, Escalation):
-        widgets += escalation_widgets(session, node)
+        widgets += escalation_widgets(session, node, fill)
     note = session.current.note
     if note:
         widgets += [section("Your note"), Static(plain(note), classes="note")]

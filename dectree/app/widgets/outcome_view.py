@@ -18,7 +18,7 @@ from textual.widgets import Static
 from dectree.app.safe import one_line, paragraph, plain
 from dectree.app.widgets.command_block import CommandBlock
 from dectree.app.widgets.header import format_elapsed
-from dectree.app.widgets.node_parts import kind_line, markdown, section
+from dectree.app.widgets.node_parts import Fill, kind_line, markdown, section, unfilled
 from dectree.engine.events import SessionOutcome
 from dectree.engine.fill import FilledCommand
 from dectree.engine.session import Session, SessionState
@@ -53,9 +53,12 @@ def contact_widget(level: Level, contact: Contact | None) -> Static:
 
 
 def conclusion_widgets(
-    session: Session, node: Conclusion, filled: Sequence[FilledCommand]
+    session: Session, node: Conclusion, filled: Sequence[FilledCommand], fill: Fill = unfilled
 ) -> list[Widget]:
-    """Outcome, root cause, resolution, verify, roll back; the escalation path if not fixed."""
+    """Outcome, root cause, resolution, verify, roll back; the escalation path if not fixed.
+
+    `fill` fills the values known into prose (root cause, steps, verify, roll back).
+    """
     style = OUTCOME_STYLE[node.outcome]
     kind = node.outcome.value.upper()
     if node.outcome is Outcome.escalate and node.level:
@@ -63,24 +66,24 @@ def conclusion_widgets(
     widgets: list[Widget] = [
         kind_line(kind, node.title, style),
         section("Root cause"),
-        Static(paragraph(node.root_cause, "bold"), classes="prompt"),
+        Static(paragraph(fill(node.root_cause), "bold"), classes="prompt"),
     ]
     if node.detail:
-        widgets.append(markdown(node.detail))
+        widgets.append(markdown(fill(node.detail)))
     if node.resolution:
         widgets.append(section("Resolution"))
         runs = iter(enumerate(filled))
         single = len(filled) == 1
         for number, step in enumerate(node.resolution, 1):
-            parts: list[Widget] = [Static(paragraph(f"{number}. {step.do}"), classes="step-text")]
+            parts: list[Widget] = [Static(paragraph(f"{number}. {fill(step.do)}"), classes="step-text")]
             if step.run:
                 index, command = next(runs)
                 parts.append(CommandBlock(index + 1, command, single=single))
             widgets.append(Vertical(*parts, classes="step"))
     if node.verify:
-        widgets += [section("Verify"), Static(paragraph(node.verify), classes="text")]
+        widgets += [section("Verify"), Static(paragraph(fill(node.verify)), classes="text")]
     if node.rollback:
-        widgets += [section("Roll back"), Static(paragraph(node.rollback), classes="text")]
+        widgets += [section("Roll back"), Static(paragraph(fill(node.rollback)), classes="text")]
     if node.outcome is Outcome.escalate and node.level:
         widgets += [section("Escalate to"), contact_widget(node.level, session.contact(node.level))]
     if session.state is SessionState.awaiting_escalation:
@@ -94,17 +97,17 @@ def conclusion_widgets(
     return widgets
 
 
-def escalation_widgets(session: Session, node: Escalation) -> list[Widget]:
+def escalation_widgets(session: Session, node: Escalation, fill: Fill = unfilled) -> list[Widget]:
     """The level, the reason, who to contact and what to attach."""
     widgets: list[Widget] = [
         kind_line(f"ESCALATE TO {node.level.value}", node.title, "$text-error"),
-        Static(paragraph(node.reason, "bold"), classes="prompt"),
+        Static(paragraph(fill(node.reason), "bold"), classes="prompt"),
         section("Contact"),
         contact_widget(node.level, session.contact(node.level)),
     ]
     if node.attach:
         widgets.append(section("Attach"))
-        items = [Content.assemble("• ", plain(one_line(item))) for item in node.attach]
+        items = [Content.assemble("• ", plain(one_line(fill(item)))) for item in node.attach]
         widgets.append(Static(Content("\n").join(items), classes="text"))
     return widgets
 

@@ -1,5 +1,8 @@
-"""The side panel: the path so far, one entry per step, question and answer.
+"""The side panel: the path so far, one line per step, question and answer.
 
+Each step is one line, `3 Is the port open → Closed ✎`, cut with an ellipsis
+to the panel's width (`text-wrap: nowrap` in the stylesheet); the full
+question, answer and note show as a tooltip on hover, and in the outline.
 Selecting an earlier step (Enter or a click) asks the walk screen to reopen it.
 The panel is an `OptionList`, which draws only the lines on screen. A new
 step changes only the end of the path, so `show` keeps the entries that did
@@ -17,22 +20,51 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from dectree.app.safe import one_line, plain
+from dectree.app.safe import clean, one_line, plain
 from dectree.engine.search import node_title
 from dectree.engine.session import PathStep, Session
 
+TITLE_WIDTH = 24
+"""Characters of a step's title kept before its answer, at most (the line is cut after that)."""
 
-def step_prompt(number: int, step: PathStep, session: Session, current: bool) -> Content:
-    """`2. Which filesystem is full` / `   → Out of blocks` / `   ✎ note`."""
+
+def title_width(panel_width: int) -> int:
+    """How much of a title to keep so the answer after it shows too: a third of the line."""
+    return max(6, min(TITLE_WIDTH, (panel_width - 4) // 3))
+
+
+def step_prompt(
+    number: int, step: PathStep, session: Session, current: bool, width: int = TITLE_WIDTH
+) -> Content:
+    """`2 Which filesyst… → Out of blocks ✎`, on one line (`▶ title` when current).
+
+    `width` is how many characters of an answered step's title to keep.
+    """
     node = session.trees[step.tree_id].nodes.get(step.node_id)
     title = node_title(node, 60) if node is not None else step.node_id
-    marker = ("▶ ", "bold $text-accent") if current else (f"{number}. ", "$text-muted")
-    lines = [Content.assemble(marker, plain(one_line(title), "bold" if current else ""))]
+    line: list[str | Content | tuple[str, str]]
+    if current:
+        line = [("▶ ", "bold $text-accent"), plain(one_line(title), "bold")]
+    else:
+        short = title if step.answer is None else one_line(title, width)
+        line = [(f"{number} ", "$text-muted"), plain(one_line(short))]
     if step.answer is not None:
-        lines.append(Content.assemble(("  → ", "$text-secondary"), plain(one_line(step.answer, 100))))
+        line += [(" → ", "$text-secondary"), plain(one_line(step.answer), "$text-secondary")]
     if step.note:
-        lines.append(Content.assemble(("  ✎ ", "$text-muted"), plain(one_line(step.note, 60), "italic")))
-    return Content("\n").join(lines)
+        line.append((" ✎", "$text-muted"))
+    return Content.assemble(*line)
+
+
+def step_tooltip(number: int, step: PathStep, session: Session) -> str:
+    """The whole step, for the tooltip: question, answer and note in full."""
+    node = session.trees[step.tree_id].nodes.get(step.node_id)
+    title = node_title(node, 200) if node is not None else step.node_id
+    lines = [f"{number}. {one_line(title)}"]
+    if step.answer is not None:
+        lines.append(f"→ {one_line(step.answer)}")
+    if step.note:
+        lines.append(f"✎ {clean(step.note)}")
+    return "\n".join(lines)
 
 
 def switch_prompt(session: Session, tree_id: str) -> Content:
@@ -59,6 +91,7 @@ class PathPanel(OptionList):
     def show(self, session: Session) -> None:
         """Show the session's path, the current step highlighted; redraw only what changed."""
         path: Sequence[PathStep] = session.path
+        width = title_width(self.scrollable_content_region.width or 3 * TITLE_WIDTH)
         keys: list[tuple[object, ...]] = []
         steps: list[int | None] = []
         previous_tree = path[0].tree_id if path else None
@@ -68,7 +101,9 @@ class PathPanel(OptionList):
                 keys.append(("switch", step.tree_id))
                 steps.append(None)
                 previous_tree = step.tree_id
-            keys.append(("step", step.tree_id, step.node_id, step.answer, step.note, index == last))
+            keys.append(
+                ("step", step.tree_id, step.node_id, step.answer, step.note, width, index == last)
+            )
             steps.append(index)
         same = 0
         for before, after in zip(self._keys, keys, strict=False):
@@ -81,7 +116,9 @@ class PathPanel(OptionList):
             options = [
                 Option(switch_prompt(session, str(key[1])), disabled=True)
                 if step_index is None
-                else Option(step_prompt(step_index + 1, path[step_index], session, key[-1] is True))
+                else Option(
+                    step_prompt(step_index + 1, path[step_index], session, key[-1] is True, width)
+                )
                 for key, step_index in zip(keys[same:], steps[same:], strict=True)
             ]
             if same == 0:
@@ -92,7 +129,23 @@ class PathPanel(OptionList):
                 self.refresh(layout=self.styles.auto_dimensions)
                 self._update_lines()
         self._keys, self._steps = keys, steps
+        self._session = session
         self.highlighted = len(keys) - 1 if keys else None
+        self.call_after_refresh(self.scroll_end, animate=False)  # the current step in sight
+
+    def on_resize(self) -> None:
+        session = getattr(self, "_session", None)
+        if session is not None:
+            self.show(session)  # titles are cut to the width: recut them
+
+    def watch__mouse_hovering_over(self, index: int | None) -> None:
+        """The hovered step in full, as the tooltip (its line may be cut)."""
+        step = self.step_at(index)
+        session = getattr(self, "_session", None)
+        if step is None or session is None or step >= len(session.path):
+            self.tooltip = None
+        else:
+            self.tooltip = Content(step_tooltip(step + 1, session.path[step], session))
 
     def _cut_at(self, start: int) -> bool:
         """Drop the entries from `start` on, keeping what is known of the others.

@@ -1,10 +1,15 @@
 """Rendering a transcript as Markdown (for a ticket or a review) or JSON, and writing it safely.
 
-Markdown: a summary table, the steps table, the resolution, the commands, the
-escalation contact, then how the walk went (going back, resumes, searches,
-variables). Every string that comes from a tree, a note or a variable is
-escaped (`dectree.text.escape`); in table cells pipes, backticks and
-newlines cannot break the table (a newline becomes `<br>`).
+Markdown: a summary table, the root cause, the steps table, the steps undone
+(gone back from, or voided on resume), the resolution, the commands copied,
+every escalation with its contact and what to attach, then how the walk went
+(going back, resumes, searches, variables). Every string that comes from a
+tree, a note or a variable is made inert (`dectree.text.escape`): typed text
+and prompts are escaped only where a character would mean something
+(`md_text`), so `procs_blocked` stays readable; in table cells pipes and
+newlines cannot break the table (a newline becomes `<br>`). Author Markdown
+(root causes, resolution steps, "hand over when") is kept as Markdown, code
+blocks included, outside tables and contained (`md_block`, `md_labelled`).
 
 `write_atomic` writes through a temporary file in the same directory and a
 rename, and refuses to replace an existing file unless told to.
@@ -19,8 +24,21 @@ import tempfile
 from pathlib import Path
 
 from dectree.engine.events import SessionOutcome
-from dectree.records.transcript import Transcript, TranscriptCommand, TranscriptStep
-from dectree.text.escape import md_code, md_code_block, md_inline, one_line
+from dectree.records.transcript import (
+    Transcript,
+    TranscriptCommand,
+    TranscriptEscalation,
+    TranscriptStep,
+)
+from dectree.text.escape import (
+    md_block,
+    md_code,
+    md_code_block,
+    md_inline,
+    md_labelled,
+    md_text,
+    one_line,
+)
 from dectree.text.plain import format_duration, format_time
 
 OUTCOME_TEXT = {
@@ -45,9 +63,9 @@ def md_text_cell(text: str | None, *, prose: bool = False) -> str:
     if not text:
         return ""
     if not prose:
-        return "<br>".join(md_inline(line) for line in text.splitlines() if line.strip())
+        return "<br>".join(md_text(line) for line in text.splitlines() if line.strip())
     paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
-    return "<br><br>".join(md_inline(" ".join(p.split())) for p in paragraphs)
+    return "<br><br>".join(md_text(" ".join(p.split())) for p in paragraphs)
 
 
 def outcome_text(transcript: Transcript) -> str:
@@ -55,13 +73,69 @@ def outcome_text(transcript: Transcript) -> str:
     return "In progress" if transcript.outcome is None else OUTCOME_TEXT[transcript.outcome]
 
 
+def _outcome_row(t: Transcript) -> str:
+    """How the walk ended, in the engineer's words, with the step it ended at."""
+    c = t.conclusion
+    last = len(t.steps)
+    if t.outcome in (SessionOutcome.resolved, SessionOutcome.workaround) and c is not None:
+        return f"Fixed (the engineer's answer at step {c.step})"
+    if t.outcome is SessionOutcome.escalated:
+        levels = [e.level for e in t.escalations if e.level]
+        to = f" to {levels[-1]}" if levels else ""
+        return f"Escalated{to} (handed over at step {last})"
+    if t.outcome is SessionOutcome.abandoned:
+        return f"Abandoned at step {last}"
+    return outcome_text(t)
+
+
+def _conclusion_rows(t: Transcript) -> list[tuple[str, str]]:
+    c = t.conclusion
+    if c is None:
+        return []
+    ref = md_code(f"{c.tree_id}:{c.node_id}", in_table=True)
+    name = f"{md_text(c.title)} ({ref})" if c.title else ref
+    abandoned = t.outcome is SessionOutcome.abandoned
+    if c.fixed is False:
+        name += f": tried at step {c.step}, did not fix it"
+        key = "Conclusion tried"
+    elif c.fixed is True:
+        key = "Conclusion"
+    elif abandoned:
+        name += f": reached at step {c.step}, not confirmed"
+        key = "Where the walk stood when abandoned"
+    else:
+        name += f": reached at step {c.step}, not confirmed yet"
+        key = "Conclusion reached"
+    rows = [(key, name)]
+    if c.outcome:
+        kind = f"{md_text(c.outcome)} (the tree's outcome for this conclusion)"
+        if c.level:
+            kind += f", level {md_text(c.level)}"
+        rows.append(("Conclusion kind", kind))
+    return rows
+
+
+def _cause_heading(t: Transcript) -> str:
+    c = t.conclusion
+    assert c is not None
+    if c.fixed is True:
+        return "Root cause"
+    if c.fixed is False:
+        return "Suspected root cause (not confirmed: the resolution did not fix it)"
+    if t.outcome is SessionOutcome.abandoned:
+        return "Suspected root cause (not confirmed: the walk was abandoned)"
+    if t.outcome is SessionOutcome.escalated:
+        return "Suspected root cause (not confirmed)"
+    return "Suspected root cause (not confirmed yet)"
+
+
 def _summary(t: Transcript) -> list[str]:
-    tree = f"{md_inline(t.tree.title)} ({md_code(t.tree.tree_id, in_table=True)}, "
-    tree += f"version {md_inline(t.tree.version)})"
+    tree = f"{md_text(t.tree.title)} ({md_code(t.tree.tree_id, in_table=True)}, "
+    tree += f"version {md_text(t.tree.version)})"
     rows: list[tuple[str, str]] = [
         ("Tree", tree),
-        ("Incident", md_inline(t.incident) if t.incident else "none given"),
-        ("Engineer", f"{md_inline(t.engineer)} on {md_inline(t.host)}"),
+        ("Incident", md_text(t.incident) if t.incident else "none given"),
+        ("Engineer", f"{md_text(t.engineer)} on {md_text(t.host)}"),
         ("Started", format_time(t.started_at)),
     ]
     if t.ended_at is not None:
@@ -72,34 +146,49 @@ def _summary(t: Transcript) -> list[str]:
     else:
         rows += [("Ended", "not yet (in progress)")]
         rows += [("Duration so far", format_duration(t.duration_seconds))]
-    rows.append(("Outcome", outcome_text(t)))
-    if t.conclusion is not None:
-        c = t.conclusion
-        ref = md_code(f"{c.tree_id}:{c.node_id}", in_table=True)
-        name = f"{md_inline(c.title)} ({ref})" if c.title else ref
-        if c.fixed is False:
-            name += f": tried at step {c.step}, did not fix it"
-        cause = "Root cause" if c.fixed is not False else "Suspected root cause (not confirmed)"
-        rows += [("Conclusion", name), (cause, md_text_cell(c.root_cause, prose=True))]
-    if t.escalation is not None:
-        rows.append(("Escalated to", _contact(t)))
+    rows.append(("Outcome", _outcome_row(t)))
+    rows += _conclusion_rows(t)
+    if t.escalations:
+        rows.append(("Escalated to", "; then ".join(_contact(e) for e in t.escalations)))
     lines = ["| | |", "|---|---|"]
     lines += [f"| **{key}** | {value} |" for key, value in rows]
     return lines
 
 
-def _contact(t: Transcript) -> str:
-    e = t.escalation
-    assert e is not None
+def _contact(e: TranscriptEscalation) -> str:
     parts = [e.level or "unspecified level"]
     if e.team:
-        parts.append(md_inline(e.team))
+        parts.append(md_text(e.team))
     if e.channel:
-        parts.append(md_inline(e.channel))
+        parts.append(md_text(e.channel))
     text = ", ".join(parts[:1]) + (": " + ", ".join(parts[1:]) if len(parts) > 1 else "")
     if e.response_target:
-        text += f" (response target: {md_inline(e.response_target)})"
+        text += f" (response target: {md_text(e.response_target)})"
     return text
+
+
+def _escalations(t: Transcript) -> list[str]:
+    """Every escalation step: who, how to reach them, why, when to hand over, what to attach."""
+    out: list[str] = []
+    for e in t.escalations:
+        where = f"Step {e.step}: " if e.step else ""
+        title = f" · {md_inline(e.title)}" if e.title else ""
+        state = " (the walk ended here, escalated)" if e.final else ""
+        out += [f"### {where}{md_inline(e.level or 'Escalation')}{title}{state}", ""]
+        if e.team or e.channel:
+            out.append(f"- Contact: {_contact(e)}")
+        else:
+            out.append(f"- Contact: this tree names no {md_text(e.level or '')} contact")
+        if e.reason:
+            out += md_labelled("- Why: ", e.reason, indent="  ")
+        if e.when:
+            out += md_labelled("- Hand over when: ", e.when, indent="  ")
+        if e.attach:
+            out.append("- Attach:")
+            for item in e.attach:
+                out += md_labelled("  - [ ] ", item, indent="    ")
+        out.append("")
+    return out
 
 
 def _steps(t: Transcript) -> list[str]:
@@ -132,19 +221,47 @@ def _question(step: TranscriptStep) -> str:
     return f"*{prefix}:* {cell}" if prefix else cell
 
 
+UNDONE_WHY = {"back": "went back", "reopened": "reopened an earlier step", "voided": "voided"}
+
+
+def _undone(t: Transcript) -> list[str]:
+    """Answers and notes no longer on the path, marked with how they were undone."""
+    if not t.undone:
+        return []
+    lines = ["| # | Question | Answer | Note | Undone |", "|--:|---|---|---|---|"]
+    for u in t.undone:
+        outcome = u.kind in ("conclusion", "escalation")
+        text = u.title if u.title and outcome else u.question
+        if u.why == "voided":
+            how = "voided on resume (the tree changed)"
+        else:
+            how = f"{UNDONE_WHY[u.why]}, {format_time(u.at)}" if u.at else UNDONE_WHY[u.why]
+        answer = md_text_cell(u.answer) if u.answer else "*(no answer)*"
+        lines.append(
+            f"| {u.number} | {md_text_cell(text, prose=True)} | {answer} | "
+            f"{md_text_cell(u.note)} | {how} |"
+        )
+    return lines
+
+
 def _commands(t: Transcript) -> list[str]:
     """The commands the engineer copied, each once, after a comment naming its steps."""
     groups: dict[tuple[str, str], list[TranscriptCommand]] = {}
     for c in t.commands:
         if c.copied:
             groups.setdefault((f"{c.tree_id}:{c.node_id}", c.command), []).append(c)
+    titles = {(s.number, s.tree_id, s.node_id): s.title or s.node_id for s in t.steps}
+    titles.update({(u.number, u.tree_id, u.node_id): u.title or u.node_id for u in t.undone})
     body: list[str] = []
     for (_ref, command), uses in groups.items():
-        step = t.steps[uses[0].step - 1]
-        label = one_line(step.title or step.node_id)
-        numbers = ", ".join(str(u.step) for u in uses)
+        first = uses[0]
+        label = one_line(titles.get((first.step, first.tree_id, first.node_id), first.node_id))
+        numbers = ", ".join(
+            f"{u.step} (gone back from)" if u.undone else str(u.step) for u in uses
+        )
         body += [f"# step {numbers}: {label}", command.rstrip("\n")]
-    lines = md_code_block("\n".join(body), "sh") if body else []
+    lines = ["Copied during the walk (secret values left as `{name}`):", ""] if body else []
+    lines += md_code_block("\n".join(body), "sh") if body else []
     shown = len({(c.tree_id, c.node_id, c.index) for c in t.commands if not c.copied})
     if shown:
         lines += [""] if lines else []
@@ -175,29 +292,42 @@ def _history(t: Transcript) -> list[str]:
     return items
 
 
+def _resolution_heading(t: Transcript) -> str:
+    c = t.conclusion
+    assert c is not None
+    if c.fixed is False:
+        return "Resolution tried (it did not fix it)"
+    if c.fixed is None and t.outcome is SessionOutcome.abandoned:
+        return "Resolution shown (not confirmed: the walk was abandoned)"
+    if c.fixed is None:
+        return "Resolution shown (not confirmed)"
+    return "Resolution"
+
+
 def render_markdown(t: Transcript) -> str:
     """The transcript as Markdown, ready to paste into an incident ticket."""
     title = md_inline(t.tree.title)
     incident = f" ({md_inline(t.incident)})" if t.incident else ""
     out = [f"# Troubleshooting record: {title}{incident}", "", *_summary(t), ""]
+    if t.conclusion is not None and t.conclusion.root_cause.strip():
+        out += [f"## {_cause_heading(t)}", "", *md_block(t.conclusion.root_cause), ""]
     out += ["## Steps", "", *_steps(t), ""]
+    undone = _undone(t)
+    if undone:
+        out += ["## Answers and notes no longer on the path", "", *undone, ""]
     if t.conclusion is not None and t.conclusion.resolution:
-        tried = " tried (it did not fix it)" if t.conclusion.fixed is False else ""
-        out += [f"## Resolution{tried}", ""]
+        out += [f"## {_resolution_heading(t)}", ""]
         for number, step in enumerate(t.conclusion.resolution, start=1):
-            out.append(f"{number}. {md_text_cell(step.do, prose=True)}")
+            out += md_labelled(f"{number}. ", step.do, indent="   ")
             if step.run:
-                out += ["", *("   " + line for line in md_code_block(step.run, "sh")), ""]
-        if out[-1]:
+                out += ["", *("   " + line for line in md_code_block(step.run, "sh"))]
             out.append("")
     commands = _commands(t)
     if commands:
         out += ["## Commands", "", *commands, ""]
-    if t.escalation is not None:
-        out += ["## Escalation", "", _contact(t)]
-        if t.escalation.reason:
-            out += ["", md_inline(t.escalation.reason)]
-        out.append("")
+    escalations = _escalations(t)
+    if escalations:
+        out += ["## Escalation", "", *escalations]
     history = _history(t)
     if history:
         out += ["## How the walk went", "", *history, ""]

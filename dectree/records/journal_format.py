@@ -57,6 +57,7 @@ class ContactRecord(Record):
     team: str
     channel: str
     response_target: str | None = None
+    when: str | None = Field(default=None, description="When to hand over to this level.")
 
 
 class TreeRecord(Record):
@@ -94,6 +95,9 @@ class NodeRecord(Record):
     outcome: str | None = Field(default=None, description="A conclusion's outcome.")
     level: str | None = Field(default=None, description="Escalation level, where there is one.")
     resolution: list[ResolutionRecord] = Field(default_factory=list)
+    attach: list[str] = Field(
+        default_factory=list, description="An escalation's list of what to attach."
+    )
 
     @property
     def ref(self) -> str:
@@ -130,7 +134,7 @@ def tree_record(tree: Tree, digest: str | None = None) -> TreeRecord:
         hash=digest or tree_hash(tree),
         escalation={
             level.value: ContactRecord(
-                team=c.team, channel=c.channel, response_target=c.response_target
+                team=c.team, channel=c.channel, response_target=c.response_target, when=c.when
             )
             for level, c in tree.escalation.items()
         },
@@ -160,4 +164,5 @@ def node_record(tree_id: str, node_id: str, node: AnyNode) -> NodeRecord:
             if isinstance(node, Conclusion)
             else []
         ),
+        attach=list(node.attach) if isinstance(node, Escalation) else [],
     )

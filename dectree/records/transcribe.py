@@ -8,12 +8,16 @@ was seen then, even if the trees changed since.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
 
 from dectree.engine.events import (
     Answered,
     CommandCopied,
+    Event,
     FixConfirmed,
+    IncidentSet,
     Jumped,
     NoteAdded,
     Proceeded,
@@ -27,7 +31,7 @@ from dectree.engine.events import (
 from dectree.engine.fill import fill
 from dectree.engine.walk import LABEL_CONTINUE, LABEL_DONE, LABEL_FIXED, LABEL_NOT_FIXED, jump_label
 from dectree.model.tree import split_ref
-from dectree.records.journal_format import ResolutionRecord
+from dectree.records.journal_format import NodeRecord, ResolutionRecord
 from dectree.records.reader import Journal
 from dectree.records.transcript import (
     Transcript,
@@ -39,6 +43,7 @@ from dectree.records.transcript import (
     TranscriptSearch,
     TranscriptStep,
     TranscriptTree,
+    TranscriptUndone,
     TranscriptVariable,
 )
 
@@ -54,10 +59,21 @@ class _Step:
     note: str | None = None
 
 
-def _path(journal: Journal) -> tuple[list[_Step], list[TranscriptBacktrack]]:
-    """The final path, rebuilt from the events without the trees."""
+@dataclass(frozen=True)
+class _Undone:
+    number: int
+    step: _Step
+    why: Literal["back", "reopened", "voided"]
+    at: dt.datetime | None
+
+
+def _path(
+    journal: Journal, events: Sequence[Event] | None = None
+) -> tuple[list[_Step], list[TranscriptBacktrack], list[_Undone]]:
+    """The final path, rebuilt from the events without the trees, and what going back undid."""
     path: list[_Step] = []
     backtracks: list[TranscriptBacktrack] = []
+    undone: list[_Undone] = []
 
     def advance(ref: str, label: str, at: dt.datetime) -> None:
         step = path[-1]
@@ -65,7 +81,7 @@ def _path(journal: Journal) -> tuple[list[_Step], list[TranscriptBacktrack]]:
         tree_id, node_id = split_ref(ref, step.tree_id)
         path.append(_Step(tree_id, node_id, at))
 
-    for event in journal.events:
+    for event in journal.events if events is None else events:
         if isinstance(event, SessionStarted):
             path = [_Step(event.tree_id, event.node_id, event.at)]
         elif not path:
@@ -86,6 +102,9 @@ def _path(journal: Journal) -> tuple[list[_Step], list[TranscriptBacktrack]]:
             else:
                 path[-1].answer, path[-1].answered_at = label, event.at
         elif isinstance(event, (WentBack, Reopened)) and event.step < len(path):
+            for number, gone in enumerate(path[event.step :], start=event.step + 1):
+                if gone.answer is not None or (gone.note and number > event.step + 1):
+                    undone.append(_Undone(number, replace(gone), event.type, event.at))
             del path[event.step + 1 :]
             path[-1].answer = path[-1].answered_at = None
             backtracks.append(
@@ -99,13 +118,53 @@ def _path(journal: Journal) -> tuple[list[_Step], list[TranscriptBacktrack]]:
             )
         elif isinstance(event, NoteAdded) and event.step < len(path):
             path[event.step].note = event.text
-    return path, backtracks
+    return path, backtracks, undone
+
+
+def _voided(journal: Journal, path: list[_Step]) -> list[_Undone]:
+    """Answers and notes of the events voided on resume, as they would have stood."""
+    if not journal.discarded:
+        return []
+    would, _, _ = _path(journal, [*journal.events, *journal.discarded])
+    out = []
+    for number, step in enumerate(would, start=1):
+        live = path[number - 1] if number <= len(path) else None
+        same_node = live is not None and (live.tree_id, live.node_id) == (step.tree_id, step.node_id)
+        if same_node and live is not None and (live.answer, live.note) == (step.answer, step.note):
+            continue
+        if step.answer is None and not step.note:
+            continue
+        out.append(_Undone(number, step, "voided", None))
+    return out
+
+
+def _undone(journal: Journal, undone: list[_Undone]) -> list[TranscriptUndone]:
+    out = []
+    for item in undone:
+        step = item.step
+        node = journal.nodes.get(f"{step.tree_id}:{step.node_id}")
+        out.append(
+            TranscriptUndone(
+                number=item.number,
+                tree_id=step.tree_id,
+                node_id=step.node_id,
+                kind=node.kind if node else None,
+                title=node.title if node else None,
+                question=step.prompt or (node.text if node else f"{step.tree_id}:{step.node_id}"),
+                answer=step.answer,
+                note=step.note,
+                answered_at=step.answered_at,
+                why=item.why,
+                at=item.at,
+            )
+        )
+    return out
 
 
 def build_transcript(journal: Journal) -> Transcript:
     """The transcript of a journal."""
     header, finish = journal.header, journal.finish
-    path, backtracks = _path(journal)
+    path, backtracks, undone = _path(journal)
     ended = finish.at if finish else None
     steps = []
     for number, step in enumerate(path, start=1):
@@ -135,6 +194,7 @@ def build_transcript(journal: Journal) -> Transcript:
                 name=event.name, value=None if event.secret else event.value, secret=event.secret
             )
     fill_values = _fill_values(journal, variables)
+    escalations = _escalations(journal, path)
     trees = [
         TranscriptTree(tree_id=t.tree_id, title=t.title, version=t.version, hash=t.hash)
         for t in journal.trees.values()
@@ -150,7 +210,10 @@ def build_transcript(journal: Journal) -> Transcript:
     )
     return Transcript(
         session_id=header.session_id,
-        incident=header.incident,
+        incident=next(
+            (e.incident for e in reversed(journal.events) if isinstance(e, IncidentSet)),
+            header.incident,
+        ),
         engineer=header.engineer,
         host=header.host,
         dectree_version=header.dectree_version,
@@ -162,8 +225,10 @@ def build_transcript(journal: Journal) -> Transcript:
         status="finished" if finish else "in_progress",
         outcome=finish.outcome if finish else None,
         conclusion=_conclusion(journal, path, fill_values),
-        escalation=_escalation(journal, path),
+        escalation=escalations[-1] if escalations and escalations[-1].final else None,
+        escalations=escalations,
         steps=steps,
+        undone=_undone(journal, undone + _voided(journal, path)),
         commands=_commands(journal, steps, fill_values),
         variables=sorted(variables.values(), key=lambda v: v.name),
         searches=[
@@ -214,21 +279,56 @@ def _conclusion(
     )
 
 
-def _escalation(journal: Journal, path: list[_Step]) -> TranscriptEscalation | None:
+def _escalations(journal: Journal, path: list[_Step]) -> list[TranscriptEscalation]:
+    """Every escalation step on the path, then where the walk ended escalated (if not one)."""
+    out: list[TranscriptEscalation] = []
+    for number, step in enumerate(path, start=1):
+        node = journal.nodes.get(f"{step.tree_id}:{step.node_id}")
+        if node is None or not (
+            node.kind == "escalation" or (node.kind == "conclusion" and node.outcome == "escalate")
+        ):
+            continue
+        out.append(_contact_at(journal, step.tree_id, node.level, node, number))
     finish = journal.finish
     if finish is None or finish.outcome is not SessionOutcome.escalated:
-        return None
+        return out
     node = journal.nodes.get(f"{finish.tree_id}:{finish.node_id}")
     level = finish.level or (node.level if node else None)
-    tree = journal.trees.get(finish.tree_id)
+    last = out[-1] if out else None
+    if (
+        last is not None
+        and last.step == len(path)
+        and last.node_id == finish.node_id
+        and last.level == level
+    ):
+        out[-1] = last.model_copy(update={"final": True})
+    else:
+        end = _contact_at(journal, finish.tree_id, level, None, len(path) or None)
+        out.append(end.model_copy(update={"final": True, "node_id": finish.node_id}))
+    return out
+
+
+def _contact_at(
+    journal: Journal, tree_id: str, level: str | None, node: NodeRecord | None, step: int | None
+) -> TranscriptEscalation:
+    tree = journal.trees.get(tree_id)
     contact = tree.escalation.get(level) if tree and level else None
+    is_escalation = node is not None and node.kind == "escalation"
+    reason = node.text if is_escalation and node is not None else None
+    if reason is not None and level and reason.startswith(f"Escalate to {level}: "):
+        reason = reason[len(f"Escalate to {level}: ") :]  # the node record's prompt form
     return TranscriptEscalation(
-        tree_id=finish.tree_id,
+        tree_id=tree_id,
         level=level,
         team=contact.team if contact else None,
         channel=contact.channel if contact else None,
         response_target=contact.response_target if contact else None,
-        reason=node.text if node is not None and node.kind == "escalation" else None,
+        reason=reason,
+        step=step,
+        node_id=node.node_id if node is not None else None,
+        title=node.title if node is not None else None,
+        when=contact.when if contact else None,
+        attach=list(node.attach) if node is not None else [],
     )
 
 
@@ -270,6 +370,21 @@ def _commands(
                     command=text,
                     copied=copy is not None,
                     copied_at=copy.at if copy else None,
+                )
+            )
+    on_path = {(s.number - 1, s.tree_id, s.node_id) for s in steps}
+    for (at, tree_id, node_id, index), event in copied.items():
+        if (at, tree_id, node_id) not in on_path:
+            out.append(
+                TranscriptCommand(
+                    step=at + 1,
+                    tree_id=tree_id,
+                    node_id=node_id,
+                    index=index,
+                    command=event.command,
+                    copied=True,
+                    copied_at=event.at,
+                    undone=True,
                 )
             )
     return out

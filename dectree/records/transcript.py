@@ -60,6 +60,9 @@ class TranscriptCommand(Model):
     command: str = Field(description="Secret values are left as `{name}`.")
     copied: bool = Field(description="Whether the engineer copied it.")
     copied_at: dt.datetime | None = None
+    undone: bool = Field(
+        default=False, description="Copied at a step later gone back from (not on the path)."
+    )
 
 
 class TranscriptVariable(Model):
@@ -87,7 +90,7 @@ class TranscriptConclusion(Model):
 
 
 class TranscriptEscalation(Model):
-    """Who the walk escalated to."""
+    """An escalation: a step of the path that handed over, or where the walk ended escalated."""
 
     tree_id: str
     level: str | None
@@ -95,6 +98,30 @@ class TranscriptEscalation(Model):
     channel: str | None
     response_target: str | None = None
     reason: str | None = None
+    step: int | None = Field(default=None, description="1-based step number, if on the path.")
+    node_id: str | None = None
+    title: str | None = None
+    when: str | None = Field(default=None, description="The tree's 'hand over when' for the level.")
+    attach: list[str] = Field(default_factory=list, description="What to attach, as listed.")
+    final: bool = Field(default=False, description="The walk ended escalated here.")
+
+
+class TranscriptUndone(Model):
+    """A step's answer or note that is no longer on the path: gone back from, or voided."""
+
+    number: int = Field(description="1-based position the step had in the path.")
+    tree_id: str
+    node_id: str
+    kind: str | None = Field(default=None, description="question, action, conclusion or escalation.")
+    title: str | None = None
+    question: str
+    answer: str | None
+    note: str | None = None
+    answered_at: dt.datetime | None = None
+    why: Literal["back", "reopened", "voided"] = Field(
+        description="Gone back from (`back`, `reopened`) or voided on resume (`voided`)."
+    )
+    at: dt.datetime | None = Field(description="When it was undone (None for voided events).")
 
 
 class TranscriptSearch(Model):
@@ -143,8 +170,17 @@ class Transcript(Model):
     status: Literal["finished", "in_progress"]
     outcome: SessionOutcome | None
     conclusion: TranscriptConclusion | None
-    escalation: TranscriptEscalation | None
+    escalation: TranscriptEscalation | None = Field(
+        description="Where the walk ended escalated (also the last of `escalations`)."
+    )
+    escalations: list[TranscriptEscalation] = Field(
+        default_factory=list, description="Every escalation on the path, in order."
+    )
     steps: list[TranscriptStep]
+    undone: list[TranscriptUndone] = Field(
+        default_factory=list,
+        description="Answers and notes of steps gone back from, or voided on resume.",
+    )
     commands: list[TranscriptCommand]
     variables: list[TranscriptVariable]
     searches: list[TranscriptSearch]

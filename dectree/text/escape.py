@@ -52,6 +52,41 @@ def md_inline(text: str) -> str:
     return text[:-1] + "\\#" if text.endswith("#") and not text.endswith("\\#") else text
 
 
+_MD_ALWAYS = set("`*[]<|")
+_ASCII_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def md_text(text: str) -> str:
+    """Typed text (an answer, a note, a prompt) for a paragraph or table cell, on one line.
+
+    As inert as `md_inline` but escaped only where a character could mean
+    something: `_` inside a word, a lone `~` or `$`, `>` or `-` past the start
+    of the line and a backslash before a letter are left as typed, so
+    `procs_blocked`, `a -> b` and `~5 min` read as written.
+    """
+    text = one_line(text)
+    out: list[str] = []
+    tildes, dollars = text.count("~") > 1, text.count("$") > 1
+    for i, char in enumerate(text):
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        if char in _MD_ALWAYS:
+            out.append("\\" + char)
+        elif char == "\\":
+            out.append("\\\\" if after in _ASCII_PUNCT else char)
+        elif char == "_":
+            out.append(char if before.isalnum() and after.isalnum() else "\\_")
+        elif (char == "~" and tildes) or (char == "$" and dollars):
+            out.append("\\" + char)
+        else:
+            out.append(char)
+    text = _MD_ENTITY.sub("&amp;", "".join(out))
+    text = _MD_BLOCK_START.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], text)
+    if text.startswith(">"):
+        text = "\\" + text
+    return text[:-1] + "\\#" if text.endswith("#") and not text.endswith("\\#") else text
+
+
 def md_cell(text: str) -> str:
     """Text for a cell of a GitHub Markdown table (pipes escaped, one line)."""
     return md_inline(text)

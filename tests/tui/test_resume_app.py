@@ -75,8 +75,12 @@ async def test_a_resumed_walk_opens_where_it_stood(tmp_path: Path, records: Cata
         assert [s.answer for s in screen.session.path] == ["No", "Done", "Yes | it answers", None]
         text = screen_text(pilot.app)
         assert "Does the service port accept connections?" in text
-        panel = "\n".join(str(o.prompt) for o in screen.query_one(PathPanel).options)
-        assert "✎ NIC was [b]down[/b]" in panel  # the note, shown as typed (no markup)
+        path_panel = screen.query_one(PathPanel)
+        panel = "\n".join(str(o.prompt) for o in path_panel.options)
+        assert "→ Done ✎" in panel.splitlines()[1]  # step 2 on one line, its note marked
+        path_panel._mouse_hovering_over = 1
+        # The note in full, as typed (no markup), in the step's tooltip.
+        assert "✎ NIC was [b]down[/b]" in str(path_panel.tooltip)
         assert "INC-42" in text
         # The clock counts from the session's real start, 12 minutes ago.
         assert screen.query_one(WalkHeader).elapsed() == dt.timedelta(minutes=12)
@@ -103,14 +107,16 @@ async def test_answers_after_resume_go_to_the_same_journal(
 async def test_export_key_writes_markdown_and_copies_it(
     tmp_path: Path, records: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out = tmp_path / "cwd"
-    out.mkdir()
-    monkeypatch.chdir(out)
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
     app, _, _ = resumed_app(tmp_path / "sessions", records)
+    out = tmp_path / "sessions" / "exports"  # beside the journals, not where dectree started
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
         await pilot.press("e")
         await pilot.pause()
+        assert list(cwd.iterdir()) == []
         written = sorted(out.iterdir())
         assert [p.name for p in written] == [f"dectree-{STARTED:%Y%m%d-%H%M}-feedfeed.md"]
         markdown = written[0].read_text()
@@ -177,8 +183,10 @@ async def test_a_finished_session_reopened_exports_its_journal(
         await ready(pilot)
         await pilot.press("e")
         await pilot.pause()
-        [written] = tmp_path.glob("dectree-*.md")
+        assert list(tmp_path.glob("dectree-*.md")) == []  # not where dectree started
+        [written] = (sessions / "exports").glob("dectree-*.md")
         markdown = written.read_text()
         assert "| **Engineer** | alice on ops-box |" in markdown  # from the journal, not "zed"
         assert "Resumed by bob on h" in markdown
-        assert "| **Outcome** | Resolved |" in markdown
+        assert "| **Outcome** | Fixed (the engineer's answer at step 5) |" in markdown
+        assert "| **Conclusion kind** | resolved" in markdown

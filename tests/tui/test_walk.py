@@ -113,9 +113,10 @@ async def test_reopen_by_clicking_the_path(make_app: MakeApp) -> None:
         await pilot.press("1", "1")
         await pilot.pause()
         panel = app.screen.query_one(PathPanel)
-        # Step 2 starts below step 1 (title and answer lines).
-        assert "Is the port open" in widget_text(panel)
-        await pilot.click(PathPanel, offset=(3, 1))  # step 1, first line
+        # One line per step: step 1 (cut to fit, with its answer), then the current one.
+        lines = widget_text(panel).splitlines()
+        assert len(lines) == 3 and lines[2].startswith("▶ ") and "→" in lines[0]
+        await pilot.click(PathPanel, offset=(3, 1))  # step 1
         await pilot.pause()
         assert walk(app).session.current.node_id == "start"
 
@@ -130,7 +131,10 @@ async def test_note_on_the_current_step(make_app: MakeApp) -> None:
         await pilot.pause()
         session = walk(app).session
         assert session.current.note == "NX [red]"
-        assert "NX [red]" in widget_text(app.screen.query_one(PathPanel))
+        panel = app.screen.query_one(PathPanel)
+        assert widget_text(panel).endswith("✎")  # marked on the step's line
+        panel._mouse_hovering_over = 0
+        assert "✎ NX [red]" in str(panel.tooltip)  # in full, as typed, on hover
         assert "NX [red]" in screen_text(app)
 
 

@@ -150,7 +150,7 @@ def tables(markdown: str) -> list[list[list[str]]]:
 def test_hostile_text_cannot_break_the_tables(tmp_path: Path, catalog: Catalog) -> None:
     path = escalated(tmp_path, catalog)
     markdown = render_markdown(build_transcript(read_journal(path)))
-    summary, steps = tables(markdown)
+    summary, steps, _undone = tables(markdown)
     assert all(len(row) == 2 for row in summary)
     assert len(steps) == 1 + 6 and all(len(row) == 5 for row in steps)
     # Pipes, backticks, brackets and newlines from the tree and the notes stay inside
@@ -266,3 +266,134 @@ def test_an_escalation_step_shows_its_title_not_its_whole_reason() -> None:
         question="Escalate to L2: " + "long reason. " * 40,
     )
     assert _question(step) == "Escalate to the DBA on call"
+
+
+# -- hand-offs, abandoned walks, undone answers, readable Markdown -------------------
+
+HANDOFF = Path(__file__).parent / "fixtures" / "handoff"
+
+
+@pytest.fixture(scope="module")
+def handoff_catalog() -> Catalog:
+    from dectree.model.catalog import load_catalog
+
+    loaded = load_catalog([str(HANDOFF)])
+    assert not loaded.problems, loaded.problems
+    return loaded
+
+
+def handed_over(tmp_path: Path, catalog: Catalog) -> Path:
+    """L1 tries the conclusion, hands over to L2 and goes on waiting, L2 hands over to L3."""
+    session, journal = recorded_session(
+        tmp_path, catalog, session_id="4a2d0ff000000000000000000000beef", incident=None
+    )
+    session.start("disk")
+    session.set_incident("INC-7")
+    session.choose("Inodes")  # a first answer, gone back from
+    session.note("df -i: 100% on /var")
+    session.back()
+    session.choose("Blocks")
+    session.note("procs_blocked -> 3, ~5 min; see /var/log/app_x")
+    session.copy_command(0)
+    session.confirm_fixed(False)
+    session.proceed()  # L2: continue while waiting
+    session.finish("escalated")  # L3 took it
+    assert journal.path is not None
+    return journal.path
+
+
+def test_golden_markdown_handoff(tmp_path: Path, handoff_catalog: Catalog) -> None:
+    check_golden(
+        "handoff.md",
+        render_markdown(build_transcript(read_journal(handed_over(tmp_path, handoff_catalog)))),
+    )
+
+
+def test_every_escalation_step_is_in_the_transcript(
+    tmp_path: Path, handoff_catalog: Catalog
+) -> None:
+    t = build_transcript(read_journal(handed_over(tmp_path, handoff_catalog)))
+    assert t.incident == "INC-7"  # set during the walk, not on the command line
+    assert [(e.step, e.level, e.team, e.final) for e in t.escalations] == [
+        (3, "L2", "Storage SRE", False),
+        (4, "L3", "Kernel team", True),
+    ]
+    assert t.escalation == t.escalations[-1]
+    assert t.escalations[0].attach == [
+        "`df -h {mount}` and `df -i {mount}` output",
+        "The largest directories (du -x -d2)",
+    ]
+    markdown = render_markdown(t)
+    section = markdown.split("## Escalation", 1)[1]
+    assert "### Step 3: L2 · Storage SRE grows the volume" in section
+    assert "### Step 4: L3 · Kernel team checks the file system (the walk ended here" in section
+    # "Hand over when" keeps its bullets; attach is a checklist, one item per line.
+    assert "  - the volume cannot grow, or\n  - **procs_blocked** stays above 0 for 5 min" in section
+    assert "  - [ ] `df -h {mount}` and `df -i {mount}` output\n" in section
+    assert "  - [ ] dmesg since boot\n" in section
+    assert "| **Escalated to** | L2: Storage SRE, \\#storage-oncall (response target: 30 min); then L3:" in markdown
+
+
+def test_answers_gone_back_from_are_shown_marked(tmp_path: Path, handoff_catalog: Catalog) -> None:
+    t = build_transcript(read_journal(handed_over(tmp_path, handoff_catalog)))
+    # The answer to step 1, and the note on step 2 it led to, were both undone by `back`.
+    assert [(u.number, u.answer, u.note, u.why) for u in t.undone] == [
+        (1, "Inodes", None, "back"),
+        (2, None, "df -i: 100% on /var", "back"),
+    ]
+    markdown = render_markdown(t)
+    _, _, undone = tables(markdown)
+    assert undone[1][2:] == ["Inodes", "", "went back, 2026-03-01 12:00:40 UTC"]
+    assert undone[2][1:4] == ["Storage SRE grows the volume", "*(no answer)*", "df -i: 100% on /var"]
+
+
+def test_code_blocks_and_typed_text_stay_readable(
+    tmp_path: Path, handoff_catalog: Catalog
+) -> None:
+    markdown = render_markdown(
+        build_transcript(read_journal(handed_over(tmp_path, handoff_catalog)))
+    )
+    # The resolution's fenced block is a code block, outside any table.
+    html = MarkdownIt("commonmark").enable("table").render(markdown)
+    assert '<code class="language-ini">/var/log/app/*.log {\n    daily' in html
+    assert "```ini" in markdown and "<br><br>" not in markdown
+    # A note keeps its underscores, arrows and tildes as typed.
+    assert "procs_blocked -> 3, ~5 min; see /var/log/app_x" in markdown
+    # The root cause is Markdown in its own section: bullets and bold, not \- \*\*.
+    assert "- the app writes **debug** logs" in markdown
+    assert "\\*\\*" not in markdown and "\\-" not in markdown
+
+
+def test_commands_copied_are_listed_filled(tmp_path: Path, handoff_catalog: Catalog) -> None:
+    markdown = render_markdown(
+        build_transcript(read_journal(handed_over(tmp_path, handoff_catalog)))
+    )
+    commands = markdown.split("## Commands", 1)[1].split("##", 1)[0]
+    assert "# step 2: Logs not rotated\nsudo logrotate -f /etc/logrotate.d/app" in commands
+
+
+def test_an_abandoned_walk_says_where_it_stood(tmp_path: Path, handoff_catalog: Catalog) -> None:
+    session, journal = recorded_session(
+        tmp_path, handoff_catalog, session_id="abad0ed000000000000000000000cafe", incident=None
+    )
+    session.start("disk")
+    session.choose("Blocks")
+    session.finish("abandoned")
+    assert journal.path is not None
+    markdown = render_markdown(build_transcript(read_journal(journal.path)))
+    assert "| **Outcome** | Abandoned at step 2 |" in markdown
+    assert (
+        "| **Where the walk stood when abandoned** | Logs not rotated (`disk:logs`): "
+        "reached at step 2, not confirmed |" in markdown
+    )
+    assert "## Suspected root cause (not confirmed: the walk was abandoned)" in markdown
+    assert "## Resolution shown (not confirmed: the walk was abandoned)" in markdown
+    assert "| **Root cause** |" not in markdown and "## Root cause\n" not in markdown
+
+
+def test_fixed_and_the_conclusion_kind_are_both_shown(tmp_path: Path, catalog: Catalog) -> None:
+    path = resolved_across_trees(tmp_path, catalog)
+    markdown = render_markdown(build_transcript(read_journal(path)))
+    assert "| **Outcome** | Fixed (the engineer's answer at step 4) |" in markdown
+    assert "| **Conclusion kind** | workaround (the tree's outcome for this conclusion) |" in markdown
+    assert "| **Outcome** | Workaround |" not in markdown

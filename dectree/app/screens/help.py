@@ -28,7 +28,7 @@ EXPLAIN = {
     "back": "undo the last answer and go back one step",
     "note": "write a note on the current step (or on the step highlighted in the path)",
     "variables": "set the variables filled into commands, e.g. {host}",
-    "outline": "show the whole tree with your path and the current step marked",
+    "outline": "the outline: the whole tree, your path and the current step marked",
     "search": "search every tree for an error message or symptom",
     "copy": "copy a command to the clipboard (c, then its number if there are several)",
     "path": "move to the path panel; Enter on an earlier step reopens it",

@@ -28,17 +28,26 @@ TITLE_WIDTH = 24
 """Characters of a step's title kept before its answer, at most (the line is cut after that)."""
 
 
-def title_width(panel_width: int) -> int:
-    """How much of a title to keep so the answer after it shows too: a third of the line."""
-    return max(6, min(TITLE_WIDTH, (panel_width - 4) // 3))
+def title_width(line_width: int, number: int, answer: str | None) -> int:
+    """How much of a title to keep so the answer after it shows too.
+
+    The whole title when the line has room for it and the answer; else what is
+    left after the answer, but at least a third of the line (the answer is cut
+    then) and never more than `TITLE_WIDTH`.
+    """
+    room = line_width - len(str(number)) - 1
+    if answer is None:
+        return room
+    left = room - 3 - len(one_line(answer)) - 2  # " → ", and " ✎"
+    return max(min(left, TITLE_WIDTH), room // 3, 6)
 
 
 def step_prompt(
-    number: int, step: PathStep, session: Session, current: bool, width: int = TITLE_WIDTH
+    number: int, step: PathStep, session: Session, current: bool, width: int = 3 * TITLE_WIDTH
 ) -> Content:
     """`2 Which filesyst… → Out of blocks ✎`, on one line (`▶ title` when current).
 
-    `width` is how many characters of an answered step's title to keep.
+    `width` is the panel's line width; the title is cut so the answer shows.
     """
     node = session.trees[step.tree_id].nodes.get(step.node_id)
     title = node_title(node, 60) if node is not None else step.node_id
@@ -46,7 +55,8 @@ def step_prompt(
     if current:
         line = [("▶ ", "bold $text-accent"), plain(one_line(title), "bold")]
     else:
-        short = title if step.answer is None else one_line(title, width)
+        keep = title_width(width, number, step.answer)
+        short = title if len(one_line(title)) <= keep else one_line(title, keep)
         line = [(f"{number} ", "$text-muted"), plain(one_line(short))]
     if step.answer is not None:
         line += [(" → ", "$text-secondary"), plain(one_line(step.answer), "$text-secondary")]
@@ -91,7 +101,7 @@ class PathPanel(OptionList):
     def show(self, session: Session) -> None:
         """Show the session's path, the current step highlighted; redraw only what changed."""
         path: Sequence[PathStep] = session.path
-        width = title_width(self.scrollable_content_region.width or 3 * TITLE_WIDTH)
+        width = self.scrollable_content_region.width or 3 * TITLE_WIDTH
         keys: list[tuple[object, ...]] = []
         steps: list[int | None] = []
         previous_tree = path[0].tree_id if path else None

@@ -23,3 +23,5 @@ def _isolated_state(
     state = tmp_path_factory.mktemp("dectree-state")
     monkeypatch.setenv("DECTREE_CACHE_DIR", str(state / "cache"))
     monkeypatch.setenv("DECTREE_HOME", str(state / "home"))
+    # The per-user variables file: none, unless a test writes one here.
+    monkeypatch.setenv("DECTREE_VAR_FILE", str(state / "variables.toml"))

@@ -82,3 +82,39 @@ def test_walk_light_theme(snap_compare: Snap, make_app: MakeApp) -> None:
 def test_hostile_walk(snap_compare: Snap, make_app: MakeApp) -> None:
     app = make_app(tree="hostile")
     assert snap_compare(app, terminal_size=SMALL, run_before=settle)
+
+
+def test_copy_mode(snap_compare: Snap, make_app: MakeApp) -> None:
+    """After `c` at a step with two commands: the commands, numbered, in the choices box."""
+    app = make_app(tree="net", incident="INC-4711", variables=VARS)
+    assert snap_compare(app, terminal_size=SMALL, press=["c"], run_before=settle)
+
+
+def test_variables_dialog(snap_compare: Snap, make_app: MakeApp) -> None:
+    """`v`: this step's variables first, bordered fields, the example as help text."""
+    app = make_app(tree="net", at="listening", variables=VARS)
+    assert snap_compare(app, terminal_size=SMALL, press=["v"], run_before=settle)
+
+
+def test_eight_answers(snap_compare: Snap) -> None:
+    """Eight answers at 80x24: half the column at most, and which answers are below."""
+    from dectree.app.app import build_app
+    from dectree.model.catalog import load_catalog
+    from tests.tui.conftest import TODAY, frozen_clock
+    from tests.tui.test_walk_edges import WIDE
+
+    app = build_app(load_catalog([str(WIDE)]), tree="eight", clock=frozen_clock, today=TODAY)
+    assert snap_compare(app, terminal_size=SMALL, run_before=settle)
+
+
+def test_escalated_walk_ended(snap_compare: Snap) -> None:
+    """An L2 hand-off that ends the walk: the finished banner, the clock stopped."""
+    from dectree.app.app import build_app
+    from dectree.model.catalog import load_catalog
+    from tests.tui.conftest import TODAY, frozen_clock
+    from tests.tui.test_walk_edges import HANDOFF
+
+    app = build_app(
+        load_catalog([str(HANDOFF)]), tree="disk", incident="INC-7", clock=frozen_clock, today=TODAY
+    )
+    assert snap_compare(app, terminal_size=SMALL, press=["1", "2", "2"], run_before=settle)

@@ -141,7 +141,7 @@ class WalkScreen(Screen[None]):
         commands = [
             Option(f"$ {one_line(filled.redacted, 200)}") for filled in self.session.commands()
         ]
-        title = f"Copy which command? 1-{min(len(commands), 9)} · Enter copies · Esc cancels"
+        title = f"Copy command 1-{min(len(commands), 9)}? Enter copies, Esc cancels"
         self.query_one(ChoiceList).show(commands, title)
 
     def pick(self, index: int) -> None:

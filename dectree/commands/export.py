@@ -25,13 +25,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from dectree.records.attempts import with_attempts
     from dectree.records.export import ExportExists, render_json, render_markdown, write_atomic
     from dectree.records.transcribe import build_transcript
 
     journal = chosen_journal(args)
     if journal is None:
         return 2
-    transcript = build_transcript(journal)
+    # Other walks for the same incident sit beside this journal.
+    transcript = with_attempts(journal.path.parent, build_transcript(journal))
     text = render_json(transcript) if args.format == "json" else render_markdown(transcript)
     if not args.output or args.output == "-":
         sys.stdout.write(text)

@@ -272,6 +272,19 @@ def _commands(t: Transcript) -> list[str]:
     return lines
 
 
+def _attempts(t: Transcript) -> list[str]:
+    """Other walks for the same incident, one line each."""
+    lines = []
+    for a in t.attempts:
+        tree = md_text(a.tree_title or a.tree_id)
+        how = OUTCOME_TEXT[SessionOutcome(a.outcome)].lower() if a.outcome else "not finished"
+        where = f" at {md_text(a.stood_at)}" if a.stood_at else ""
+        lines.append(
+            f"- {format_time(a.started_at)}: {tree}, {how}{where} (session {md_code(a.session_id[:12])})"
+        )
+    return lines
+
+
 def _history(t: Transcript) -> list[str]:
     items: list[str] = []
     for b in t.backtracks:
@@ -328,6 +341,9 @@ def render_markdown(t: Transcript) -> str:
     escalations = _escalations(t)
     if escalations:
         out += ["## Escalation", "", *escalations]
+    attempts = _attempts(t)
+    if attempts:
+        out += ["## Other walks for this incident", "", *attempts, ""]
     history = _history(t)
     if history:
         out += ["## How the walk went", "", *history, ""]

@@ -19,6 +19,7 @@ from dectree import __version__
 from dectree.engine.events import Answered, FixConfirmed, Proceeded, SessionStarted
 from dectree.engine.session import Session
 from dectree.model.tree import split_ref
+from dectree.records.attempts import with_attempts
 from dectree.records.export import render_markdown, write_atomic
 from dectree.records.journal_format import JournalHeader, node_record, tree_hash, tree_record
 from dectree.records.paths import SessionNotFound, find_session
@@ -135,6 +136,8 @@ def export_walk(
     transcript = build_transcript(journal)
     if incident and transcript.incident != incident:
         transcript = transcript.model_copy(update={"incident": incident})
+    if recorder is not None:
+        transcript = with_attempts(recorder.directory, transcript)
     markdown = render_markdown(transcript)
     path = target.expanduser() if target is not None else default_export_path(session, hooks)
     if path is None:

@@ -131,6 +131,9 @@ def _apply(summary: SessionSummary, event: dict[str, Any]) -> None:
     elif kind in ("back", "reopened"):
         del path[event["step"] + 1 :]
         summary.backs.append(f"{event['tree_id']}:{event['node_id']}")
+    elif kind == "incident":
+        summary.incident = str(event["incident"])  # named during the walk
+        return
     elif kind == "finished":
         summary.outcome = event["outcome"]
         summary.ended_at = parse_time(event["at"])

@@ -143,6 +143,18 @@ class TranscriptBacktrack(Model):
     node_id: str
 
 
+class TranscriptAttempt(Model):
+    """Another walk recorded for the same incident (an earlier try, abandoned or not)."""
+
+    session_id: str
+    tree_id: str
+    tree_title: str | None = None
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    outcome: str | None = Field(description="How it ended; None if it never finished.")
+    stood_at: str | None = Field(description="The title of the step it ended or stopped at.")
+
+
 class TranscriptResume(Model):
     """The session was reopened with `dectree resume`."""
 
@@ -186,6 +198,11 @@ class Transcript(Model):
     searches: list[TranscriptSearch]
     backtracks: list[TranscriptBacktrack]
     resumes: list[TranscriptResume]
+    attempts: list[TranscriptAttempt] = Field(
+        default_factory=list,
+        description="Other walks recorded for the same incident, oldest first (exports that "
+        "know the sessions directory fill this in).",
+    )
     interrupted: bool = Field(description="The journal ended with a write torn by a crash.")
     events: list[Event] = Field(description="Every live event, as recorded.")
     discarded_events: list[Event] = Field(

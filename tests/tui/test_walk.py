@@ -208,7 +208,7 @@ async def test_copy_mode_is_cancelled_by_escape(make_app: MakeApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("c")
-        assert "Copy which command" in app.screen.query_one(ChoiceList).border_title
+        assert "Copy command 1-2?" in app.screen.query_one(ChoiceList).border_title
         await pilot.press("escape", "1")
         await pilot.pause()
         assert app.clipboard == ""

@@ -397,3 +397,35 @@ def test_fixed_and_the_conclusion_kind_are_both_shown(tmp_path: Path, catalog: C
     assert "| **Outcome** | Fixed (the engineer's answer at step 4) |" in markdown
     assert "| **Conclusion kind** | workaround (the tree's outcome for this conclusion) |" in markdown
     assert "| **Outcome** | Workaround |" not in markdown
+
+
+def test_an_earlier_abandoned_walk_for_the_same_incident_is_named(
+    tmp_path: Path, handoff_catalog: Catalog, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, journal_one = recorded_session(
+        tmp_path, handoff_catalog, session_id="0001aaaa000000000000000000000000", incident="INC-9"
+    )
+    first.start("disk")
+    first.choose("Blocks")
+    first.finish("abandoned")
+    other, _ = recorded_session(
+        tmp_path, handoff_catalog, session_id="0002bbbb000000000000000000000000", incident="INC-1"
+    )
+    other.start("disk")
+    retry, journal_two = recorded_session(
+        tmp_path, handoff_catalog, session_id="0003cccc000000000000000000000000", incident=None
+    )
+    retry.start("disk")
+    retry.set_incident("INC-9")  # named in the app, after the start
+    retry.choose("Inodes")
+    retry.finish("escalated")
+    assert main(["export", "0003cccc", "--sessions-dir", str(tmp_path)]) == 0
+    markdown = capsys.readouterr().out
+    section = markdown.split("## Other walks for this incident\n\n", 1)[1].split("\n\n", 1)[0]
+    assert section == (
+        "- 2026-03-01 12:00:00 UTC: Disk full, abandoned at Logs not rotated "
+        "(session `0001aaaa0000`)"
+    )
+    # And the other way round: the abandoned walk names the retry (its incident set in the app).
+    assert main(["export", "0001aaaa", "--sessions-dir", str(tmp_path)]) == 0
+    assert "escalated at Storage SRE grows the volume (session `0003cccc0000`)" in capsys.readouterr().out

@@ -402,7 +402,7 @@ def test_fixed_and_the_conclusion_kind_are_both_shown(tmp_path: Path, catalog: C
 def test_an_earlier_abandoned_walk_for_the_same_incident_is_named(
     tmp_path: Path, handoff_catalog: Catalog, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    first, journal_one = recorded_session(
+    first, _ = recorded_session(
         tmp_path, handoff_catalog, session_id="0001aaaa000000000000000000000000", incident="INC-9"
     )
     first.start("disk")
@@ -412,7 +412,7 @@ def test_an_earlier_abandoned_walk_for_the_same_incident_is_named(
         tmp_path, handoff_catalog, session_id="0002bbbb000000000000000000000000", incident="INC-1"
     )
     other.start("disk")
-    retry, journal_two = recorded_session(
+    retry, _ = recorded_session(
         tmp_path, handoff_catalog, session_id="0003cccc000000000000000000000000", incident=None
     )
     retry.start("disk")

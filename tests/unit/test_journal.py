@@ -104,6 +104,7 @@ def test_tree_and_node_records_keep_what_was_shown(tmp_path: Path, catalog: Cata
         "team": "Platform SRE",
         "channel": "#sre-oncall",
         "response_target": "30 min",
+        "when": "Firewall rules are owned by another team.",
     }
     assert net["defaults"] == {"port": "5432"} and net["secrets"] == ["token"]
 

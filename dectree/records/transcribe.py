@@ -125,7 +125,11 @@ def _voided(journal: Journal, path: list[_Step]) -> list[_Undone]:
     """Answers and notes of the events voided on resume, as they would have stood."""
     if not journal.discarded:
         return []
-    would, _, _ = _path(journal, [*journal.events, *journal.discarded])
+    # The path as it stood when the session was reopened: the events kept then,
+    # and the ones voided (later live events reuse their numbers).
+    keep = journal.resumes[0].keep_through if journal.resumes else None
+    before = [e for e in journal.events if keep is None or e.seq <= keep]
+    would, _, _ = _path(journal, [*before, *journal.discarded])
     out = []
     for number, step in enumerate(would, start=1):
         live = path[number - 1] if number <= len(path) else None

@@ -289,6 +289,18 @@ def test_a_changed_tree_is_named_and_the_first_missing_step_pointed_at(
     again = read_journal(path)
     assert [e.type for e in again.discarded] == ["answered", "note", "proceeded", "answered"]
     assert again.resumes[0].reason == reason
+    # The transcript keeps the voided answers and the note, marked as voided.
+    from dectree.records.export import render_markdown
+    from dectree.records.transcribe import build_transcript
+
+    transcript = build_transcript(again)
+    assert [(u.number, u.answer, u.note, u.why) for u in transcript.undone] == [
+        (1, "No", None, "voided"),
+        (2, "Done", "NIC was down", "voided"),
+        (3, "Yes | it answers", None, "voided"),
+    ]
+    undone = render_markdown(transcript).split("## Answers and notes no longer on the path")[1]
+    assert "| NIC was down | voided on resume (the tree changed) |" in undone
     kept = [e.seq for e in again.events]
     assert kept == sorted(kept) and len(set(kept)) == len(kept)
     replayed = Session.replay(again.events, trees)  # type: ignore[arg-type]

@@ -273,7 +273,8 @@ def _conclusion(
         root_cause=node.text,
         resolution=[
             ResolutionRecord(
-                do=item.do,
+                # Prose filled as the app shows it: values unquoted, secrets as {name}.
+                do=fill(item.do, fill_values[0], fill_values[1].__contains__, shell=False).redacted,
                 run=None
                 if item.run is None
                 else fill(item.run, fill_values[0], fill_values[1].__contains__).redacted,

@@ -365,11 +365,13 @@ def test_code_blocks_and_typed_text_stay_readable(
 
 
 def test_commands_copied_are_listed_filled(tmp_path: Path, handoff_catalog: Catalog) -> None:
-    markdown = render_markdown(
-        build_transcript(read_journal(handed_over(tmp_path, handoff_catalog)))
-    )
+    transcript = build_transcript(read_journal(handed_over(tmp_path, handoff_catalog)))
+    markdown = render_markdown(transcript)
     commands = markdown.split("## Commands", 1)[1].split("##", 1)[0]
     assert "# step 2: Logs not rotated\nsudo logrotate -f /etc/logrotate.d/app" in commands
+    # Known values are filled into the resolution's prose too, as the app shows it.
+    assert transcript.conclusion is not None
+    assert transcript.conclusion.resolution[0].do.startswith("Rotate them now (they fill /var)")
 
 
 def test_an_abandoned_walk_says_where_it_stood(tmp_path: Path, handoff_catalog: Catalog) -> None:

@@ -293,3 +293,26 @@ async def test_outline_shows_the_highlighted_line_in_full(make_app: MakeApp) -> 
         await pilot.press("right")
         await pilot.pause()
         assert app.screen.query_one("#outline").scroll_x >= 0
+
+
+async def test_the_path_panel_shows_the_highlighted_step_in_full_while_focused(
+    make_app: MakeApp,
+) -> None:
+    app = make_app(tree="net")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("n", *"NIC | was down [b]", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("1", "1")  # two answers after the noted step
+        await pilot.pause()
+        detail = app.screen.query_one("#path-detail")
+        assert not detail.display
+        await pilot.press("p", "up", "up")  # the path panel, step 1
+        await pilot.pause()
+        assert detail.display
+        text = widget_text(detail)
+        assert text.startswith("1. Does the name resolve") and "→ Yes, it resolves" in text
+        assert "✎ NIC | was down [b]" in text  # the note in full, as typed
+        await pilot.press("p")  # back to the choices
+        await pilot.pause()
+        assert not detail.display

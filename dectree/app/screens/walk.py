@@ -16,9 +16,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.events import Key
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, OptionList
+from textual.widgets import Footer, Markdown, OptionList, Static
 
 from dectree.app.host import AppHost, host
 from dectree.app.options import Option, options
@@ -27,7 +28,7 @@ from dectree.app.widgets.choice_list import ChoiceList
 from dectree.app.widgets.command_block import CommandBlock
 from dectree.app.widgets.header import WalkHeader
 from dectree.app.widgets.node_view import NodeView
-from dectree.app.widgets.path_panel import PathPanel
+from dectree.app.widgets.path_panel import PathPanel, step_tooltip
 from dectree.engine.events import Event, SessionOutcome
 from dectree.engine.search import Hit
 from dectree.engine.session import Session, SessionState, WalkError
@@ -87,7 +88,9 @@ class WalkScreen(Screen[None]):
             with Vertical(id="main"):
                 yield NodeView()
                 yield ChoiceList()
-            yield PathPanel()
+            with Vertical(id="side"):
+                yield PathPanel()
+                yield Static(id="path-detail")
         yield Footer(compact=True)
 
     async def on_mount(self) -> None:
@@ -182,6 +185,27 @@ class WalkScreen(Screen[None]):
 
     def action_back(self) -> None:
         self._run(self.session.back)
+
+    @on(OptionList.OptionHighlighted, "#path")
+    def _path_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show_path_detail()
+
+    def on_descendant_focus(self) -> None:
+        self._show_path_detail()
+
+    def on_descendant_blur(self) -> None:
+        self.call_later(self._show_path_detail)  # focus has moved on by then
+
+    def _show_path_detail(self) -> None:
+        """While the path panel has focus, the highlighted step in full under it."""
+        panel = self.query_one(PathPanel)
+        detail = self.query_one("#path-detail", Static)
+        index = panel.step_at(panel.highlighted) if panel.has_focus else None
+        if index is None or index >= len(self.session.path):
+            detail.display = False
+            return
+        detail.update(Content(step_tooltip(index + 1, self.session.path[index], self.session)))
+        detail.display = True
 
     @on(PathPanel.ReopenRequested)
     def _reopen(self, event: PathPanel.ReopenRequested) -> None:

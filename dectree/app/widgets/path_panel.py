@@ -138,10 +138,12 @@ class PathPanel(OptionList):
             else:
                 self.refresh(layout=self.styles.auto_dimensions)
                 self._update_lines()
+        moved = keys != self._keys
         self._keys, self._steps = keys, steps
         self._session = session
-        self.highlighted = len(keys) - 1 if keys else None
-        self.call_after_refresh(self.scroll_end, animate=False)  # the current step in sight
+        if moved or self.highlighted is None:  # a resize alone keeps the engineer's place
+            self.highlighted = len(keys) - 1 if keys else None
+            self.call_after_refresh(self.scroll_end, animate=False)  # the current step in sight
 
     def on_resize(self) -> None:
         session = getattr(self, "_session", None)

@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
-from dectree.app.safe import paragraph, plain
+from dectree.app.safe import clean, paragraph, plain
 from dectree.app.widgets.command_block import CommandBlock
 from dectree.app.widgets.node_parts import (
     Fill,
@@ -33,10 +33,10 @@ from dectree.app.widgets.outcome_view import (
     escalation_widgets,
     finished_banner,
 )
-from dectree.app.widgets.tree_markdown import TreeMarkdown
+from dectree.app.widgets.tree_markdown import TreeMarkdown, prepare
 from dectree.engine.fill import FilledCommand
 from dectree.engine.session import Session, SessionState
-from dectree.model.tree import Action, Conclusion, Escalation, Question
+from dectree.model.tree import Action, AnyNode, Conclusion, Escalation, Question, split_ref
 
 
 def question_widgets(
@@ -105,6 +105,22 @@ async def refill(before: Widget, after: Widget) -> bool:
     return False
 
 
+def next_nodes(session: Session) -> list[AnyNode]:
+    """The nodes one answer away from the current one (a question's choices, an action's next)."""
+    node = session.node
+    refs = [c.next for c in node.choices] if isinstance(node, Question) else []
+    if isinstance(node, Action):
+        refs.append(node.next)
+    found = []
+    for ref in refs:
+        tree_id, node_id = split_ref(ref, session.current.tree_id)
+        tree = session.trees.get(tree_id)
+        target = tree.nodes.get(node_id) if tree is not None else None
+        if target is not None:
+            found.append(target)
+    return found
+
+
 class NodeView(VerticalScroll):
     """Scrollable view of the current node.
 
@@ -130,6 +146,14 @@ class NodeView(VerticalScroll):
             await self._replace(node_widgets(session))
         if new_step:
             self.scroll_home(animate=False)
+            self.call_after_refresh(self._prepare_next, session)
+
+    def _prepare_next(self, session: Session) -> None:
+        """Parse and lay out the details of the nodes one answer away, while this one is read."""
+        shown = self.query(TreeMarkdown)
+        width = shown.first().content_region.width if shown else self.content_region.width
+        details = [getattr(node, "detail", None) for node in next_nodes(session)]
+        prepare((clean(text) for text in details if text), width)
 
     async def _replace(self, widgets: list[Widget]) -> None:
         kept = 0

@@ -34,10 +34,11 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # the dectree of this checkout, not an installed one
 
 import tui_trees  # noqa: E402 - bench/ is not a package
 from machine import host_facts  # noqa: E402
-from tui_floor import LABEL_TEXT, FloorWalk, walk_nodes  # noqa: E402
+from tui_floor import LABEL_TEXT, FloorWalk, walk_nodes, walk_nodes_all  # noqa: E402
 from tui_frames import FrameWatch, Marker, timed_press  # noqa: E402
 from tui_startup import first_frames  # noqa: E402
 
@@ -52,6 +53,9 @@ TREES = (
     ("walk10k", 10_000, 250, "list", "10,000 nodes"),
     ("walk10kp", 10_000, 250, "paragraphs", "10,000 nodes, details in paragraphs only"),
 )
+SHIPPED_TREE = "database"  # walked at the size the issue names, with random answers
+SHIPPED_SIZE = (100, 30)
+SHIPPED_SEED = 17
 
 
 @dataclass
@@ -93,6 +97,7 @@ def startup(runs: int) -> dict[str, Series]:
     with tempfile.TemporaryDirectory(prefix="dectree-tui-") as tmp:
         env = {k: v for k, v in os.environ.items() if k not in ("DECTREE_PATH", "TEXTUAL")}
         env.update(TERM="xterm-256color", COLORTERM="truecolor", DECTREE_HOME=tmp)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE.parent), env.get("PYTHONPATH")]))
         commands = {
             "floor": ([PY, str(HERE / "tui_floor.py")], [LABEL_TEXT]),
             "app": ([PY, str(HERE / "tui_app.py")], [HOME_MARKER]),
@@ -177,10 +182,84 @@ async def walk_floor(catalog: Any, tree_id: str, spine: int, steps: int) -> Walk
     return result
 
 
+def shipped_plan(trees: dict[str, Any], steps: int) -> list[tuple[str, str, str, str]]:
+    """Keys for a walk of the shipped tree: (key, next node's ref, its kind line, its prompt).
+
+    A random choice at a question (seeded), `1` to go on after an action, `b`
+    (back) at a conclusion or an escalation, so the walk goes on for `steps`.
+    """
+    import random
+
+    from dectree.app.safe import one_line
+    from dectree.engine.session import Session
+    from dectree.model.tree import Action, Conclusion, Escalation, Question
+
+    rng = random.Random(SHIPPED_SEED)
+    session = Session(trees)
+    session.start(SHIPPED_TREE)
+    plan = []
+    for _ in range(steps):
+        node = session.node
+        if isinstance(node, Question) and node.choices:
+            index = rng.randrange(min(len(node.choices), 9))
+            key = str(index + 1)
+            session.choose(index)
+        elif isinstance(node, Action):
+            key = "1"
+            session.proceed()
+        else:
+            key = "b"
+            session.back()
+        now = session.node
+        if isinstance(now, Conclusion):
+            kind = now.outcome.value.upper()
+            if now.outcome.value == "escalate" and now.level:
+                kind += f" · {now.level.value}"
+        elif isinstance(now, Escalation):
+            kind = f"ESCALATE TO {now.level.value}"
+        else:
+            kind = now.kind.upper()
+        prompt = getattr(now, "prompt", None) or getattr(now, "root_cause", None) or ""
+        kind_line = f"{kind}   {one_line(now.title or '')}"[:60]
+        plan.append((key, session.current.ref, kind_line, prompt.strip().split("\n")[0][:24]))
+    return plan
+
+
+async def walk_shipped(which: str, steps: int) -> WalkResult:
+    """The app, or the floor, over a shipped tree at 100x30: key to the next node on screen."""
+    from dectree.model.catalog import load_catalog
+
+    catalog = load_catalog([])
+    trees = {tree_id: loaded.tree for tree_id, loaded in catalog.trees.items()}
+    plan = shipped_plan(trees, steps)
+    result = WalkResult(Series())
+    if which == "app":
+        from dectree.app.app import build_app
+
+        app: Any = build_app(
+            catalog, tree=SHIPPED_TREE, clock=lambda: NOW, today=NOW.date(), cursor_blink=False
+        )
+    else:
+        start = trees[SHIPPED_TREE].start
+        app = FloorWalk(walk_nodes_all(trees), f"{SHIPPED_TREE}:{start}")
+    async with app.run_test(size=SHIPPED_SIZE) as pilot:
+        watch = FrameWatch(app)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        for key, _ref, kind_line, prompt in plan:
+            marker = kind_line if which == "app" else prompt
+            result.steps.values.append(await timed_press(pilot, watch, key, [marker]))
+    return result
+
+
 def walk_one(which: str, tree_id: str, work: Path, steps: int) -> None:
     """Child process: one walk, printed as JSON (each walk gets a fresh interpreter)."""
     from dectree.model.catalog import load_catalog
 
+    if tree_id == SHIPPED_TREE:
+        result = asyncio.run(walk_shipped(which, steps))
+        print(json.dumps({"steps": result.steps.values, "outline": {}}))
+        return
     spine = next(spine for name, _, spine, _, _ in TREES if name == tree_id)
     catalog = load_catalog([str(work / "trees" / f"{tree_id}.yaml")])
     if catalog.problems or tree_id not in catalog.trees:
@@ -192,13 +271,16 @@ def walk_one(which: str, tree_id: str, work: Path, steps: int) -> None:
 
 def walking(work: Path, steps: int) -> dict[str, dict[str, WalkResult]]:
     out: dict[str, dict[str, WalkResult]] = {}
-    for tree_id, nodes, spine, shape, _ in TREES:
-        tui_trees.write_walk_tree(work / "trees", tree_id, nodes, spine, shape)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE.parent), env.get("PYTHONPATH")]))
+    for tree_id, nodes, spine, shape, _ in [*TREES, (SHIPPED_TREE, 0, 0, "", "")]:
+        if tree_id != SHIPPED_TREE:
+            tui_trees.write_walk_tree(work / "trees", tree_id, nodes, spine, shape)
         row: dict[str, WalkResult] = {}
         for name in ("floor", "app"):
             cmd = [PY, __file__, "--walk-one", name, tree_id, "--steps", str(steps)]
             done = subprocess.run(
-                [*cmd, "--work", str(work)], capture_output=True, text=True, check=False
+                [*cmd, "--work", str(work)], capture_output=True, text=True, check=False, env=env
             )
             if done.returncode != 0:
                 raise RuntimeError(f"{' '.join(cmd)}: {done.stderr[-2000:]}")
@@ -248,6 +330,21 @@ def render(
             f"| {label} | {ms(r.median)} | {r.median / floor.median:.2f}x "
             f"| {ms(min(r.values))} | {min(r.values) / min(floor.values):.2f}x |"
         )
+    f, a = walks[SHIPPED_TREE]["floor"].steps, walks[SHIPPED_TREE]["app"].steps
+    lines += [
+        "",
+        f"### Key to next node on screen, the shipped `{SHIPPED_TREE}` tree at "
+        f"{SHIPPED_SIZE[0]}x{SHIPPED_SIZE[1]}, {steps} steps (random answers, back at outcomes)",
+        "",
+        "| | median ms | p90 ms | worst ms | median ratio to floor |",
+        "|---|---:|---:|---:|---:|",
+        f"| floor: Label + OptionList, same keys | {ms(f.median)} | {ms(f.quantile(0.9))} "
+        f"| {ms(f.worst)} | 1.00x |",
+        f"| the app | {ms(a.median)} | {ms(a.quantile(0.9))} | {ms(a.worst)} "
+        f"| {a.median / f.median:.2f}x |",
+        "",
+        "Goal: median under 30 ms, p90 under 50 ms.",
+    ]
     lines += [
         "",
         f"### Key to next node on screen, {steps} steps (Pilot, frames rendered to terminal text)",

@@ -48,16 +48,32 @@ def walk_nodes(tree: Any) -> Nodes:
     return out
 
 
+def walk_nodes_all(trees: Any) -> Nodes:
+    """Like `walk_nodes`, over several trees (`{id: Tree}`), keyed `tree:node` (links followed)."""
+    out: Nodes = {}
+    for tree_id, tree in trees.items():
+        for node_id, (prompt, choices) in walk_nodes(tree).items():
+            out[f"{tree_id}:{node_id}"] = (
+                prompt,
+                [(label, nxt if ":" in nxt else f"{tree_id}:{nxt}") for label, nxt in choices],
+            )
+    return out
+
+
 class FloorWalk(App[None]):
-    """Label + OptionList; `1` or Enter follows the highlighted choice."""
+    """Label + OptionList; `1`-`9` (or Enter) follow a choice, `b` goes back."""
 
     CSS = "Label { height: auto; margin: 1; } OptionList { height: 1fr; }"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("1", "first", "Choose 1")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(str(n), f"choose({n - 1})", f"Choose {n}") for n in range(1, 10)),
+        Binding("b", "back", "Back"),
+    ]
 
     def __init__(self, nodes: Nodes, start: str) -> None:
         super().__init__()
         self.nodes = nodes
         self.current = start
+        self.history: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Label(markup=False, id="prompt")
@@ -75,8 +91,12 @@ class FloorWalk(App[None]):
         options.set_options(label for label, _ in choices)
         options.highlighted = 0 if choices else None
 
-    def action_first(self) -> None:
-        self._follow(0)
+    def action_choose(self, index: int) -> None:
+        self._follow(index)
+
+    def action_back(self) -> None:
+        if self.history:
+            self.show(self.history.pop())
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self._follow(event.option_index)
@@ -84,6 +104,7 @@ class FloorWalk(App[None]):
     def _follow(self, index: int) -> None:
         choices = self.nodes[self.current][1]
         if 0 <= index < len(choices):
+            self.history.append(self.current)
             self.show(choices[index][1])
 
 

@@ -79,19 +79,21 @@ def file_digest(path: Path) -> str | None:
 
 
 def _code_fingerprint() -> str:
-    """Version plus size and mtime of every engine module (the package's top level).
+    """Version plus size and mtime of every module a validation runs (the layers up to `check`).
 
     Found by listing files, not importing them: a cache hit must not pay for
     loading pydantic and the models. An edit to the app, the commands or the
     renderers does not turn the cache over.
     """
     parts = [__version__]
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        try:
-            info = path.stat()
-        except OSError:
-            continue
-        parts.append(f"{path.name}:{info.st_size}:{info.st_mtime_ns}")
+    package = Path(__file__).resolve().parent.parent
+    for layer in ("text", "source", "model", "engine", "check"):
+        for path in sorted((package / layer).glob("*.py")):
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            parts.append(f"{layer}/{path.name}:{info.st_size}:{info.st_mtime_ns}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

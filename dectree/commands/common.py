@@ -44,10 +44,13 @@ def missing_paths(paths: list[str]) -> list[str]:
     return [p for p in paths if not Path(p).exists()]
 
 
-def load_or_usage_error(args: argparse.Namespace, *, with_siblings: bool = False) -> Catalog | None:
+def load_or_usage_error(
+    args: argparse.Namespace, *, with_siblings: bool = False, cache: bool = False
+) -> Catalog | None:
     """Load the catalog, or print why the paths are unusable and return None (exit 2).
 
-    With `with_siblings`, trees beside named files load as context for links.
+    With `with_siblings`, trees beside named files load as context for links;
+    with `cache`, unchanged files come from the tree cache.
     """
     missing = missing_paths(args.paths)
     if missing:
@@ -56,4 +59,6 @@ def load_or_usage_error(args: argparse.Namespace, *, with_siblings: bool = False
         return None
     from dectree.model.catalog import load_catalog  # pydantic and the models: only when loading
 
-    return load_catalog(args.paths, max_bytes=args.max_bytes, with_siblings=with_siblings)
+    return load_catalog(
+        args.paths, max_bytes=args.max_bytes, with_siblings=with_siblings, cache=cache
+    )

@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
     if tree_id is not None:
         from dectree.model.catalog import load_catalog
 
-        catalog = load_catalog(paths, max_bytes=args.max_bytes)
+        catalog = load_catalog(paths, max_bytes=args.max_bytes, cache=True)
         if tree_id not in catalog.trees:
             broken = [p for p in catalog.problems if Path(p.path).stem == tree_id]
             for problem in broken:
@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
     def load() -> Catalog:
         from dectree.model.catalog import load_catalog  # in the app's loading worker
 
-        return load_catalog(paths, max_bytes=args.max_bytes)
+        return load_catalog(paths, max_bytes=args.max_bytes, cache=True)
 
     def journal() -> list[Recorder]:
         """The journal hook, made when the first walk starts (not before the first frame)."""

@@ -84,7 +84,7 @@ def _outcome(args: argparse.Namespace, today: dt.date) -> Outcome | None:
             return hit
     from dectree.check.validate import validate_catalog  # a cache hit never needs the models
 
-    catalog = load_or_usage_error(args, with_siblings=True)
+    catalog = load_or_usage_error(args, with_siblings=True, cache=use_cache)
     if catalog is None:
         return None
     problems = validate_catalog(catalog, today=today, max_path=args.max_path)

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from dectree.model.discovery import discover, siblings
 from dectree.model.tree import AnyNode, Tree, split_ref
+from dectree.model.treecache import TreeCache
 from dectree.source.problems import Problem, problem
 from dectree.source.reader import read
 from dectree.source.yamlsource import MAX_BYTES, PosDict, SourceError, locate
@@ -37,13 +38,29 @@ class LoadedTree:
     tree: Tree
     path: str
     digest: str
-    data: PosDict = field(repr=False)
+    data: PosDict | None = field(repr=False)
+    """The positioned data; None when the tree came from the cache and no position was asked yet."""
     context: bool = False
     """Loaded only so links into it resolve; its own problems are not reported."""
 
     def position(self, loc: tuple[str | int, ...], *, of_key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the value at a model path, or the nearest known one."""
+        if self.data is None:
+            self.data = self._positions()
         return locate(self.data, loc, of_key=of_key) or (1, 1)
+
+    def _positions(self) -> PosDict:
+        """The data of a tree that came from the cache: its file read again."""
+        try:
+            with open(self.path, "rb") as handle:
+                raw = handle.read()
+            if hashlib.sha256(raw).hexdigest() == self.digest:
+                found = read(raw, max_bytes=len(raw)).data
+                if isinstance(found, PosDict):
+                    return found
+        except (OSError, SourceError, RecursionError, MemoryError):
+            pass
+        return PosDict()  # the file changed since it was read: positions fall back to 1:1
 
 
 @dataclass
@@ -69,8 +86,10 @@ class Catalog:
         return split_ref(ref, tree_id)
 
 
-def load_file(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[LoadedTree | None, list[Problem]]:
-    """Read, parse and validate one tree file."""
+def load_file(
+    path: Path, *, max_bytes: int = MAX_BYTES, cache: TreeCache | None = None
+) -> tuple[LoadedTree | None, list[Problem]]:
+    """Read, parse and validate one tree file (or take it from `cache` if its bytes are known)."""
     name = str(path)
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO or device would block or never end
@@ -80,6 +99,10 @@ def load_file(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[LoadedTree | N
     except OSError as exc:
         return None, [problem(name, 1, 1, "DT010", f"cannot read file: {exc.strerror or exc}")]
     digest = hashlib.sha256(raw).hexdigest()
+    if cache is not None and len(raw) <= max_bytes:
+        cached = cache.get_tree(digest)
+        if isinstance(cached, Tree):
+            return LoadedTree(cached, name, digest, None), []
     try:
         document = read(raw, max_bytes=max_bytes)
     except SourceError as exc:
@@ -93,23 +116,32 @@ def load_file(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[LoadedTree | N
         tree = Tree.model_validate(document.data)
     except ValidationError as exc:
         return None, schema_problems(name, document.data, exc)
+    if cache is not None:
+        cache.put(digest, tree)
     return LoadedTree(tree, name, digest, document.data), []
 
 
 def load_catalog(
-    paths: Sequence[str] = (), *, max_bytes: int = MAX_BYTES, with_siblings: bool = False
+    paths: Sequence[str] = (),
+    *,
+    max_bytes: int = MAX_BYTES,
+    with_siblings: bool = False,
+    cache: bool = False,
 ) -> Catalog:
     """Discover and load every tree; duplicate tree ids are problems.
 
     With `with_siblings`, tree files beside named files load as context: links
-    resolve against them, but they are not checked or reported on.
+    resolve against them, but they are not checked or reported on. With
+    `cache`, files whose bytes were loaded before come from the tree cache
+    (`dectree.model.treecache`), unless `DECTREE_NO_CACHE` is set.
     """
+    store = TreeCache.default() if cache else None
     catalog = Catalog()
     chosen = discover(paths)
     context = siblings(paths, chosen) if with_siblings else []
     for path in [*chosen, *context]:
         is_context = path in context
-        loaded, problems = load_file(path, max_bytes=max_bytes)
+        loaded, problems = load_file(path, max_bytes=max_bytes, cache=store)
         if is_context:
             if loaded is not None and loaded.tree.id not in catalog.trees:
                 loaded.context = True
@@ -134,6 +166,8 @@ def load_catalog(
             )
             continue
         catalog.trees[tree_id] = loaded
+    if store is not None:
+        store.prune()
     return catalog
 
 

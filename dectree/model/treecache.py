@@ -1,0 +1,195 @@
+"""A per-file cache of loaded trees: start-up and `dectree validate` skip files that did not change.
+
+Reading a tree file (YAML with positions) costs far more than anything else a
+load does. A file that loaded without a problem is stored under the sha256 of
+its bytes, the key `dectree validate`'s result cache uses for the file, mixed
+with a fingerprint of the code that read it: the dectree, Python and pydantic
+versions and the size and mtime of every module in `dectree.source` and
+`dectree.model`. A cache written by any other version, or by an edited
+checkout, is never read; it is simply a miss.
+
+Only the validated `Tree` is stored. Its positioned data (every key's line
+and column) is needed only when a problem is reported in that file, which is
+rare for a file that did not change: the file is then read again
+(`LoadedTree.position`). Storing the data too doubled what a cold run spends
+writing the cache.
+
+Entries are pickles, so they are signed: HMAC-SHA256 with a random key made
+once per cache directory (mode 0600). An entry that fails the check, is
+truncated, or fails to load in any way is a miss, and the file is read again.
+The cache lives in the user's cache directory (`$XDG_CACHE_HOME/dectree/trees`,
+else `~/.cache/dectree/trees`), or `$DECTREE_CACHE_DIR/trees`; never in the
+working directory, so a repository cannot bring entries with it.
+`DECTREE_NO_CACHE=1` turns it off. It never makes a load fail.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import os
+import pickle
+import secrets
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from dectree import __version__
+
+_MAGIC = b"dectree-tree-cache-1\n"
+_DIGEST = 32  # bytes of HMAC-SHA256
+_KEY_NAME = "key"
+ENTRY_LIMIT = 8192  # entry files kept; past it the least recently used half is removed
+
+
+def default_directory() -> Path | None:
+    """Where loaded trees are kept, or None when caching is off (`DECTREE_NO_CACHE`)."""
+    if os.environ.get("DECTREE_NO_CACHE"):
+        return None
+    base = os.environ.get("DECTREE_CACHE_DIR")
+    if base:
+        return Path(base) / "trees"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    root = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return root / "dectree" / "trees"
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """Versions, and size and mtime of the modules that read and validate a tree."""
+    import pydantic
+
+    here = Path(__file__).resolve().parent
+    parts = [_MAGIC.decode().strip(), __version__, sys.version, pydantic.VERSION]
+    for folder in (here, here.parent / "source"):
+        for path in sorted(folder.glob("*.py")):
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            parts.append(f"{folder.name}/{path.name}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+class TreeCache:
+    """Loaded trees by content digest; every failure is a miss, never an error."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._key: bytes | None = None
+        self._broken = False
+        self._written = 0
+
+    @classmethod
+    def default(cls) -> TreeCache | None:
+        """The user's tree cache, or None when caching is off."""
+        directory = default_directory()
+        return cls(directory) if directory is not None else None
+
+    def _name(self, digest: str, part: str) -> Path:
+        entry = hashlib.sha256(f"{code_fingerprint()}\n{digest}".encode()).hexdigest()
+        return self.directory / entry[:2] / f"{entry}.{part}"
+
+    def _secret(self, *, create: bool) -> bytes | None:
+        """The signing key of this directory, made on first write."""
+        if self._key is not None or self._broken:
+            return self._key
+        path = self.directory / _KEY_NAME
+        try:
+            with open(path, "rb") as handle:
+                key = handle.read()
+            if len(key) == 32 and (os.stat(path).st_mode & 0o077) == 0:
+                self._key = key
+                return key
+            if not create:
+                return None
+            self._broken = True  # a key others can read is no key: no cache here
+            return None
+        except FileNotFoundError:
+            if not create:
+                return None
+        except OSError:
+            self._broken = True
+            return None
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            key = secrets.token_bytes(32)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(key)
+            self._key = key
+        except FileExistsError:  # another process made it first
+            return self._secret(create=False)
+        except OSError:
+            self._broken = True
+        return self._key
+
+    def _read(self, digest: str, part: str) -> Any:
+        key = self._secret(create=False)
+        if key is None:
+            return None
+        path = self._name(digest, part)
+        try:
+            blob = path.read_bytes()
+            os.utime(path)  # recently used: kept when the cache is pruned
+        except OSError:
+            return None
+        body = blob[_DIGEST:]
+        if not hmac.compare_digest(blob[:_DIGEST], hmac.new(key, body, "sha256").digest()):
+            return None
+        try:
+            return pickle.loads(body)
+        except Exception:  # a damaged entry is a miss, whatever it raises
+            return None
+
+    def get_tree(self, digest: str) -> Any:
+        """The validated `Tree` stored for file content `digest`, or None."""
+        return self._read(digest, "tree")
+
+    def put(self, digest: str, tree: Any) -> None:
+        """Store a file's tree, atomically; failures are ignored."""
+        key = self._secret(create=True)
+        if key is None:
+            return
+        try:
+            for part, value in (("tree", tree),):
+                target = self._name(digest, part)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+                fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+                try:
+                    with os.fdopen(fd, "wb") as handle:
+                        handle.write(hmac.new(key, body, "sha256").digest())
+                        handle.write(body)
+                    os.replace(tmp, target)
+                except BaseException:
+                    Path(tmp).unlink(missing_ok=True)
+                    raise
+        except (OSError, pickle.PicklingError, RecursionError):
+            return
+        self._written += 1
+
+    def prune(self, limit: int = ENTRY_LIMIT) -> None:
+        """After writes: past `limit` entry files, remove the least recently used half."""
+        if not self._written:
+            return
+        self._written = 0
+        try:
+            entries = [
+                (path.stat().st_mtime_ns, path)
+                for folder in self.directory.iterdir()
+                if folder.is_dir()
+                for path in folder.iterdir()
+            ]
+        except OSError:
+            return
+        if len(entries) <= limit:
+            return
+        entries.sort()
+        for _, path in entries[: len(entries) - limit // 2]:
+            try:
+                path.unlink()
+            except OSError:
+                continue

@@ -31,6 +31,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # the dectree of this checkout, not an installed one
 import gen  # noqa: E402 - bench/ is not a package
 from machine import host_facts  # noqa: E402 - bench/ is not a package
 
@@ -180,6 +181,10 @@ def main() -> int:
     parser.add_argument("--no-app", action="store_true", help="skip the app (bench_tui.py)")
     args = parser.parse_args()
 
+    # Every command below measures the dectree of this checkout, not an installed one.
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(HERE.parent), os.environ.get("PYTHONPATH")])
+    )
     nodes = 10_000 if args.quick else 100_000
     trees, per_tree = (50, 200) if args.quick else (500, 200)
     work = args.work.resolve()

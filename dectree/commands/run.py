@@ -101,8 +101,9 @@ def run(args: argparse.Namespace) -> int:
         tree_id = None
         if path.is_file():
             from dectree.model.catalog import load_file
+            from dectree.model.treecache import TreeCache
 
-            loaded, problems = load_file(path, max_bytes=args.max_bytes)
+            loaded, problems = load_file(path, max_bytes=args.max_bytes, cache=TreeCache.default())
             if loaded is None:
                 for problem in problems:
                     print(problem, file=sys.stderr)

@@ -111,13 +111,14 @@ def load_file(
         return None, [
             problem(name, 1, 1, "DT008", "document too deeply nested or too large to read")
         ]
+    size = len(raw)
     del raw  # a large file's bytes are not kept while its model is built
     try:
         tree = Tree.model_validate(document.data)
     except ValidationError as exc:
         return None, schema_problems(name, document.data, exc)
     if cache is not None:
-        cache.put(digest, tree)
+        cache.put(digest, tree, size=size)
     return LoadedTree(tree, name, digest, document.data), []
 
 

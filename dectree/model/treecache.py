@@ -42,6 +42,7 @@ _MAGIC = b"dectree-tree-cache-1\n"
 _DIGEST = 32  # bytes of HMAC-SHA256
 _KEY_NAME = "key"
 ENTRY_LIMIT = 8192  # entry files kept; past it the least recently used half is removed
+SIZE_LIMIT = 8 << 20  # larger files are not stored: see `TreeCache.put`
 
 
 def default_directory() -> Path | None:
@@ -148,8 +149,16 @@ class TreeCache:
         """The validated `Tree` stored for file content `digest`, or None."""
         return self._read(digest, "tree")
 
-    def put(self, digest: str, tree: Any) -> None:
-        """Store a file's tree, atomically; failures are ignored."""
+    def put(self, digest: str, tree: Any, *, size: int = 0) -> None:
+        """Store a file's tree, atomically; failures are ignored.
+
+        Files over `SIZE_LIMIT` bytes are not stored: pickling the tree of a
+        45 MB file (100,000 nodes) costs 6 s, more than a third of reading it,
+        and a file that large is usually the one being edited, so the entry
+        would rarely be read.
+        """
+        if size > SIZE_LIMIT:
+            return
         key = self._secret(create=True)
         if key is None:
             return

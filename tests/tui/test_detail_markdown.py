@@ -95,14 +95,14 @@ def test_code_blocks_are_kept_literally_and_folded_not_cut() -> None:
 def test_markup_in_text_is_literal_and_links_only_carry_the_link_action() -> None:
     text = "[red]r[/red] [@click=app.quit]q[/] and [the docs](app.quit) **[b]x[/b]**"
     (line,) = layout(blocks(text), 200)
-    assert line.plain == (
-        "[red]r[/red] [@click=app.quit]q[/] and the docs (app.quit) [b]x[/b]"
-    )
+    assert line.plain == ("[red]r[/red] [@click=app.quit]q[/] and the docs (app.quit) [b]x[/b]")
     clicks = [span for span in line.spans if isinstance(span.style, Style) and span.style.meta]
     assert [(line.plain[s.start : s.end], s.style.meta) for s in clicks] == [  # type: ignore[union-attr]
         ("the docs", {"@click": "link('app.quit')"})
     ]
-    assert all(isinstance(span.style, Style) or not span.style.startswith("[") for span in line.spans)
+    assert all(
+        isinstance(span.style, Style) or not span.style.startswith("[") for span in line.spans
+    )
 
 
 def test_a_link_whose_text_is_its_address_is_not_repeated() -> None:
@@ -111,15 +111,38 @@ def test_a_link_whose_text_is_its_address_is_not_repeated() -> None:
 
 markdownish = st.lists(
     st.sampled_from(
-        ["word", " ", "\n", "\n\n", "- ", "1. ", "  ", "**", "*", "`", "|", "---", "```",
-         "> ", "[t](u)", "# ", "[red]", "ééé", "漢字", "\t", "<b>", "\\"]
+        [
+            "word",
+            " ",
+            "\n",
+            "\n\n",
+            "- ",
+            "1. ",
+            "  ",
+            "**",
+            "*",
+            "`",
+            "|",
+            "---",
+            "```",
+            "> ",
+            "[t](u)",
+            "# ",
+            "[red]",
+            "ééé",
+            "漢字",
+            "\t",
+            "<b>",
+            "\\",
+        ]
     ),
     max_size=60,
 ).map("".join)
 
 
-@settings(max_examples=300, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(markdownish, st.integers(min_value=1, max_value=60))
 def test_any_text_draws_as_many_lines_as_it_says_none_wider_than_the_widget(
     text: str, width: int

@@ -221,3 +221,16 @@ def test_incremental_runs_give_what_cold_runs_give(
         assert incremental == cold, f"seed {seed}, step {step}: {tree_id} <- {text[:40]!r}"
         if step == 5:  # and a result cache that is gone: the tree cache alone
             shutil.rmtree(cache_dir.parent / "validate", ignore_errors=True)
+
+
+def test_files_over_the_size_limit_are_not_stored(
+    trees: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small, large = sorted(p.stat().st_size for p in trees.glob("*.yaml"))
+    assert small < large
+    monkeypatch.setattr(treecache, "SIZE_LIMIT", small)
+    load_catalog([str(trees)], cache=True)
+    assert len(entries(cache_dir)) == 1  # the larger file was loaded, not stored
+    monkeypatch.setattr(treecache, "SIZE_LIMIT", large)
+    load_catalog([str(trees)], cache=True)
+    assert len(entries(cache_dir)) == 2

@@ -281,8 +281,9 @@ def _block_lines(block: Block, width: int) -> list[Content]:
         for line in block.text.split("\n"):
             pieces = Content(line).wrap(max(width - 2, 1), overflow="fold") or [Content()]
             out.extend(
-                Content.assemble(" ", piece.pad_right(max(width - 2 - piece.cell_length, 0)), " ")
-                .stylize_before(CODE_BLOCK)
+                Content.assemble(
+                    " ", piece.pad_right(max(width - 2 - piece.cell_length, 0)), " "
+                ).stylize_before(CODE_BLOCK)
                 for piece in pieces
             )
         return out

@@ -3,8 +3,8 @@
 A run's outcome (its problems, the number of files and the trees checked) is
 stored under a key made of everything that can change it:
 
-- the dectree version and a fingerprint (size, mtime) of the engine modules a
-  validation runs (so an edited checkout never serves results of the code it
+- the dectree version and a fingerprint (size, mtime) of the modules a
+  validation runs (`dectree.text` up to `dectree.check`) (so an edited checkout never serves results of the code it
   replaced);
 - the options that change results (`--today`, which defaults to the date of the
   run, `--max-path`, `--max-bytes`);

@@ -152,8 +152,9 @@ class NodeView(VerticalScroll):
         """Parse and lay out the details of the nodes one answer away, while this one is read."""
         shown = self.query(TreeMarkdown)
         width = shown.first().content_region.width if shown else self.content_region.width
+        fill = prose_filler(session)  # as `node_widgets` fills them
         details = [getattr(node, "detail", None) for node in next_nodes(session)]
-        prepare((clean(text) for text in details if text), width)
+        prepare((clean(fill(text)) for text in details if text), width)
 
     async def _replace(self, widgets: list[Widget]) -> None:
         kept = 0

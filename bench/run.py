@@ -434,6 +434,12 @@ def render(
             goals.append(
                 f"- one: cold {cold.wall:.2f} s (goal < 5 s), peak {cold.peak_mb:.0f} MB (goal < 500 MB)"
             )
+        changed = row.get("changed")
+        if changed is not None:
+            goals.append(
+                f"- {name}: one file changed since the cached run "
+                f"{100 * changed.wall / cold.wall:.0f}% of cold (goal < 20%)"
+            )
     floor = startup["floor"]
     out.append(f"### Start-up: `dectree validate` on the {len(shipped)} shipped trees")
     out.append("")

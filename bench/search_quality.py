@@ -32,6 +32,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PROSE = HERE / "search_set" / "prose.txt"
+# This checkout's dectree, and the tests' `tests.unit.search_support`.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 TREES = ["authentication", "connectivity", "database", "mcp", "performance"]
 
 # The goals of issue 11, as fractions: (metric, kind) -> (floor or ceiling, "min"|"max").
@@ -220,7 +223,6 @@ def main() -> int:
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--misses", action="store_true", help="list every wrong or empty entry")
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
     trees = load_trees(args.paths)
     tallies = evaluate(trees, all_cases())
     report = {kind: tally.rates() for kind, tally in sorted(tallies.items())}

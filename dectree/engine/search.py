@@ -1,109 +1,84 @@
-"""Search over every node of the loaded trees: paste an error, find where to start.
+"""Search over every node of the loaded trees: paste an error or describe it, find where to start.
 
-Ranking, best first:
+Every hit carries a strength, so a caller knows how far to trust it:
 
-1. exact: a symptom string found in the query (a pasted log line that contains
-   it) or the query found in a symptom, case-insensitive, whitespace collapsed;
-2. words: query words found in symptoms, titles, prompts, root causes, weighted
-   by rarity (an IDF weight) and by field;
-3. fuzzy: query words that are not in any tree, matched to similar words through
-   a trigram index of the vocabulary (typos).
+- `exact`: a symptom string found in the query (a pasted log line that holds
+  it) or the query found in a symptom, case-insensitive, whitespace collapsed;
+- `strong`: the query's distinctive terms are in the node's symptoms or title;
+- `weak`: common words, or words found only in long prose (root cause, detail,
+  resolution), or look-alike words (typos).
 
-Scores sort in that order: exact hits score 3 to 4, word hits 2 to 3, fuzzy hits
-1 to 2. The index is built once; a query only touches the postings of its words,
-so it stays fast over very large catalogs.
+Terms come from `dectree.engine.terms` (identifiers whole and split, numbers
+with units, stems, a small domain vocabulary of synonyms). Word hits are ranked
+by BM25F: each field's term counts are weighted (`FIELD_WEIGHTS`: symptoms >
+title > prompt and choice labels > detail, root cause, resolution) before the
+usual saturation and length normalisation. Exact hits rank above all others.
+
+`entry` turns hits into where a walk should start: never a conclusion cold.
+The index is built once; a query touches only the postings of its terms, so
+it stays fast over very large catalogs.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from dectree.engine.terms import SYNONYM_WEIGHT, Slot, field_terms, query_slots, stem
 from dectree.engine.walk import node_prompt
-from dectree.model.tree import Action, AnyNode, Conclusion, Escalation, Question, Tree
-
-STOP_WORDS = frozenset(
-    """a an and are as at be been but by can could did do does for from had has have how i
-    if in into is it its may my no not of on or our so than that the their them then there
-    these they this to was we were what when where which while who why will with would you
-    your""".split()
+from dectree.model.tree import (
+    Action,
+    AnyNode,
+    Conclusion,
+    Question,
+    Tree,
+    split_ref,
 )
 
-# Field weights: how much a word found in that field counts.
+# Field weights: how much one occurrence of a term in that field counts.
 FIELD_WEIGHTS: dict[str, float] = {
-    "symptoms": 1.0,
-    "tree.symptoms": 1.0,
-    "title": 0.9,
-    "tree.title": 0.7,
-    "prompt": 0.6,
+    "symptoms": 3.0,
+    "tree.symptoms": 1.6,
+    "title": 2.2,
+    "tree.title": 1.0,
+    "choice": 1.2,
+    "prompt": 1.0,
+    "reason": 0.6,
     "root_cause": 0.6,
-    "reason": 0.5,
+    "detail": 0.35,
+    "resolution": 0.3,
 }
+# Fields whose words say what the node is about (a match there can be strong).
+STRONG_FIELDS = frozenset({"symptoms", "tree.symptoms", "title", "tree.title"})
+# Order in which a field is named as "where it matched", best first.
+_FIELD_RANK = {name: rank for rank, name in enumerate(FIELD_WEIGHTS)}
 
-_TOKEN_RE = re.compile(r"[a-z0-9]+")
+STRENGTHS = ("exact", "strong", "weak")
+# For the same exact symptom: the node that names the cause first.
+_SPECIFIC = {"conclusion": 0, "escalation": 1, "action": 2, "question": 3}
+
+_PARAMS = {"k1": 1.2, "b": 0.5}  # BM25 saturation and length normalisation
+_MIN_QUERY_IN_SYMPTOM = 8
+_TREE_LEVEL_PENALTY = 0.001
+# A term in more nodes than this only adds weight to nodes already found.
+_COMMON_POSTINGS = 2_000
+_MAX_SCORED = 1_000
 _MIN_FUZZY_LEN = 4
 _FUZZY_MIN_SIMILARITY = 0.5
 _FUZZY_WORDS_PER_TOKEN = 3
-# A word in more nodes than this only adds weight to nodes already found.
-_COMMON_POSTINGS = 2_000
-_MIN_QUERY_IN_SYMPTOM = 8
-_STRONG = 0.9  # field weight of symptoms and titles
-_MAX_SCORED = 1_000
-
-
-_TREE_LEVEL_PENALTY = 0.001
-# Parts of a pasted log line that say when and which process, not what went
-# wrong: ISO and syslog timestamps, times, [pid] and long hex ids.
-_NOISE_RE = re.compile(
-    r"\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:z|[+-]\d{2}:?\d{2})?)?"
-    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec) +\d{1,2} +\d{2}:\d{2}:\d{2}"
-    r"|\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?"
-    r"|\[\d+\]"
-    r"|\b[0-9a-f]{12,}\b"
-)
-
-
-def _strip_noise(norm: str) -> str:
-    """A normalised query without timestamps, pids and ids (for word matching)."""
-    stripped = _NOISE_RE.sub(" ", norm)
-    return stripped if stripped.strip() else norm
+_FUZZY_WEIGHT = 0.5
+# Strong: this share of the query's term weight found in symptoms or titles,
+# with at least one distinctive term (found in few nodes) among them.
+_STRONG_SHARE = 0.5
+_DISTINCTIVE_SHARE = 0.04
 
 
 def normalise(text: str) -> str:
     """Lower case with every run of whitespace collapsed to one space."""
     return " ".join(text.casefold().split())
-
-
-def tokens(text: str) -> list[str]:
-    """The words of a text, lower case, stop words included."""
-    return _TOKEN_RE.findall(text.casefold())
-
-
-def _trigrams(word: str) -> set[str]:
-    padded = f" {word} "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One search result: a node, its score, and what matched."""
-
-    tree_id: str
-    node_id: str
-    title: str
-    score: float
-    field: str
-    kind: str  # "exact" | "words" | "fuzzy"
-    text: str
-
-    @property
-    def ref(self) -> str:
-        """`tree:node` of the hit."""
-        return f"{self.tree_id}:{self.node_id}"
 
 
 def node_title(node: AnyNode, limit: int = 80) -> str:
@@ -114,39 +89,85 @@ def node_title(node: AnyNode, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _trigrams(word: str) -> set[str]:
+    padded = f" {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: a node, its score, how strong, and what matched."""
+
+    tree_id: str
+    node_id: str
+    title: str
+    score: float
+    field: str
+    strength: str  # "exact" | "strong" | "weak"
+    text: str
+    kind: str = "question"  # the node's kind: question | action | conclusion | escalation
+    share: float = 0.0  # exact hits: how much of the query (or symptom) the match covers
+
+    @property
+    def ref(self) -> str:
+        """`tree:node` of the hit."""
+        return f"{self.tree_id}:{self.node_id}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the index holds for one node: its name, kind and searchable fields."""
+
+    tree_id: str
+    node_id: str
+    title: str
+    fields: tuple[tuple[str, str], ...]  # (field name from FIELD_WEIGHTS, text)
+    kind: str = "question"
+
+
 def _node_fields(node: AnyNode) -> list[tuple[str, str]]:
     fields = [("symptoms", text) for text in node.symptoms]
     if node.title:
         fields.append(("title", node.title))
     if isinstance(node, (Question, Action)):
         fields.append(("prompt", node.prompt))
+        if node.detail:
+            fields.append(("detail", node.detail))
     elif isinstance(node, Conclusion):
         fields.append(("root_cause", node.root_cause))
-    elif isinstance(node, Escalation):
+        if node.detail:
+            fields.append(("detail", node.detail))
+        fields += [("resolution", step.do) for step in node.resolution]
+    else:
         fields.append(("reason", node.reason))
     return fields
 
 
-@dataclass(frozen=True)
-class Entry:
-    """What the index holds for one node: its name and its searchable fields."""
-
-    tree_id: str
-    node_id: str
-    title: str
-    fields: tuple[tuple[str, str], ...]  # (field name from FIELD_WEIGHTS, text)
-
-
 def tree_entries(trees: Mapping[str, Tree]) -> Iterator[Entry]:
-    """One entry per node; a tree's symptoms and title count for its start node."""
+    """One entry per node; a tree's symptoms and title count for its start node.
+
+    A choice's label describes where it leads, so it is searched with the node
+    it leads to (in the same tree), or with the question when it leaves the tree.
+    """
     for tree_id in sorted(trees):
         tree = trees[tree_id]
+        labels: dict[str, list[str]] = defaultdict(list)
+        for node_id, node in tree.nodes.items():
+            if isinstance(node, Question):
+                for choice in node.choices:
+                    owner, target = split_ref(choice.next, tree_id)
+                    labels[target if owner == tree_id else node_id].append(choice.label)
         for node_id, node in tree.nodes.items():
             fields = _node_fields(node)
+            fields += [("choice", label) for label in labels.get(node_id, ())]
             if node_id == tree.start:
                 fields += [("tree.symptoms", text) for text in tree.symptoms]
                 fields.append(("tree.title", tree.title))
-            yield Entry(tree.id, node_id, node_title(node), tuple(fields))
+            yield Entry(tree.id, node_id, node_title(node), tuple(fields), node.kind)
+
+
+# One term in one node: (weighted count, best field, whether a strong field has it).
+_Posting = tuple[float, int, bool]
 
 
 class SearchIndex:
@@ -168,90 +189,103 @@ class SearchIndex:
     # -- building ------------------------------------------------------------
 
     def _build(self, entries: Iterable[Entry]) -> None:
-        self._nodes: list[tuple[str, str, str]] = []  # (tree id, node id, title)
-        # Fields: parallel lists by field index.
-        self._field_node: list[int] = []
+        self._nodes: list[tuple[str, str, str, str]] = []  # (tree, node, title, kind)
         self._field_name: list[str] = []
         self._field_text: list[str] = []
-        self._field_weight: list[float] = []
-        # word -> node -> index of the best field of that node holding the word
-        self._postings: dict[str, dict[int, int]] = defaultdict(dict)
-        # symptom word -> symptom fields holding it; symptom norm text by field
+        self._length: list[float] = []
+        self._postings: dict[str, dict[int, _Posting]] = defaultdict(dict)
         self._symptom_words: dict[str, set[int]] = defaultdict(set)
         self._symptom_norm: dict[int, str] = {}
-        self._symptom_tokens: dict[int, set[str]] = {}
+        self._symptom_node: dict[int, int] = {}
+        symptom_tokens: dict[int, set[str]] = {}
         for entry in entries:
-            # Best fields first, so the first field to hold a word is the best one.
-            fields = sorted(entry.fields, key=lambda item: -FIELD_WEIGHTS[item[0]])
-            self._add_node(entry.tree_id, entry.node_id, entry.title, fields)
+            self._add_node(entry, symptom_tokens)
         self._postings = dict(self._postings)
         self._symptom_words = dict(self._symptom_words)
-        self._index_symptom_keys()
+        self._avg_length = (sum(self._length) / len(self._length)) if self._length else 1.0
+        self._index_symptom_keys(symptom_tokens)
         self._trigrams: dict[str, list[str]] = defaultdict(list)
-        for word in self._postings:
-            if len(word) >= _MIN_FUZZY_LEN - 1:
-                for gram in _trigrams(word):
-                    self._trigrams[gram].append(word)
+        for term in self._postings:
+            if len(term) >= _MIN_FUZZY_LEN - 1 and term.isalpha():
+                for gram in _trigrams(term):
+                    self._trigrams[gram].append(term)
 
-    def _add_node(
-        self, tree_id: str, node_id: str, title: str, fields: list[tuple[str, str]]
-    ) -> None:
+    def _add_node(self, entry: Entry, symptom_tokens: dict[int, set[str]]) -> None:
         node = len(self._nodes)
-        self._nodes.append((tree_id, node_id, title))
-        postings = self._postings
-        for name, text in fields:
-            index = len(self._field_node)
-            self._field_node.append(node)
+        self._nodes.append((entry.tree_id, entry.node_id, entry.title, entry.kind))
+        counts: dict[str, float] = defaultdict(float)
+        best: dict[str, tuple[int, int]] = {}  # term -> (field rank, field index)
+        strong: set[str] = set()
+        length = 0.0
+        for name, text in entry.fields:
+            index = len(self._field_name)
             self._field_name.append(name)
             self._field_text.append(text)
-            self._field_weight.append(FIELD_WEIGHTS[name])
-            words = set(tokens(text))
-            for word in words:
-                postings[word].setdefault(node, index)
+            weight = FIELD_WEIGHTS[name]
+            terms = field_terms(text)
+            length += weight * len(terms)
+            rank = _FIELD_RANK[name]
+            for term, count in Counter(terms).items():
+                counts[term] += weight * count
+                if term not in best or rank < best[term][0]:
+                    best[term] = (rank, index)
+            if name in STRONG_FIELDS:
+                strong.update(terms)
             if name.endswith("symptoms"):
                 self._symptom_norm[index] = normalise(text)
-                self._symptom_tokens[index] = words
-                symptom_words = self._symptom_words
+                self._symptom_node[index] = node
+                words = set(_plain_words(text))
+                symptom_tokens[index] = words
                 for word in words:
-                    symptom_words[word].add(index)
+                    self._symptom_words[word].add(index)
+        self._length.append(max(length, 1.0))
+        postings = self._postings
+        for term, tf in counts.items():
+            postings[term][node] = (tf, best[term][1], term in strong)
 
-    def _index_symptom_keys(self) -> None:
+    def _index_symptom_keys(self, symptom_tokens: dict[int, set[str]]) -> None:
         # Each symptom under its rarest word: a query holding the symptom holds that word.
         self._by_key: dict[str, list[int]] = defaultdict(list)
         self._no_words: list[int] = []
         counts = {word: len(fields) for word, fields in self._symptom_words.items()}
-        for index, words in self._symptom_tokens.items():
+        for index, words in symptom_tokens.items():
             if words:
                 key = min(words, key=counts.__getitem__)
                 self._by_key[key].append(index)
             else:
                 self._no_words.append(index)
-        del self._symptom_tokens
 
     # -- querying --------------------------------------------------------------
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
-        """The best `limit` nodes for `query`, best first."""
+        """The best `limit` nodes for `query`, best first.
+
+        Exact hits come first (the longer the symptom against the query, the
+        better; for the same symptom, a conclusion before the question that
+        leads to it), then the rest by BM25F score.
+        """
         norm = normalise(query)
         if not norm or limit <= 0:
             return []
-        best: dict[int, tuple[float, str, int]] = {}  # node -> (score, kind, field)
-        for field_index, score in self._exact(norm).items():
-            node = self._field_node[field_index]
+        exact: dict[int, tuple[float, int]] = {}  # node -> (share of the query, field)
+        for field_index, share in self._exact(norm).items():
+            node = self._symptom_node[field_index]
             if self._field_name[field_index] == "tree.symptoms":
-                score -= _TREE_LEVEL_PENALTY  # the node that owns the symptom wins
-            if node not in best or best[node][0] < score:
-                best[node] = (score, "exact", field_index)
-        words = self._words(_strip_noise(norm), limit)
-        for node, (score, kind, field_index) in words.items():
-            if node not in best or best[node][0] < score:
-                best[node] = (score, kind, field_index)
-        top = heapq.nsmallest(
-            limit, best.items(), key=lambda item: (-item[1][0], self._nodes[item[0]][:2])
-        )
+                share -= _TREE_LEVEL_PENALTY  # the node that owns the symptom wins
+            if node not in exact or exact[node][0] < share:
+                exact[node] = (share, field_index)
+        words = self._words(query, limit, extra=exact.keys())
+        best: dict[int, tuple[float, float, str, int]] = {}  # node -> (share, score, strength, field)
+        for node, (share, field_index) in exact.items():
+            score = words[node][0] if node in words else 0.0
+            best[node] = (round(share, 3), score, "exact", field_index)
+        for node, (score, strength, field_index) in words.items():
+            if node not in best:
+                best[node] = (0.0, score, strength, field_index)
+        top = heapq.nsmallest(limit, best.items(), key=self._rank_key)
         hits = []
-        for node, (score, kind, field_index) in top:
-            tree_id, node_id, title = self._nodes[node]
+        for node, (share, score, strength, field_index) in top:
+            tree_id, node_id, title, kind = self._nodes[node]
             hits.append(
                 Hit(
                     tree_id,
@@ -259,21 +293,32 @@ class SearchIndex:
                     title,
                     round(score, 4),
                     self._field_name[field_index],
-                    kind,
+                    strength,
                     self._field_text[field_index],
+                    kind,
+                    share,
                 )
             )
         return hits
 
+    def _rank_key(
+        self, item: tuple[int, tuple[float, float, str, int]]
+    ) -> tuple[float, int, float, str, str]:
+        node, (share, score, strength, _) = item
+        tree_id, node_id, _, kind = self._nodes[node]
+        if strength == "exact":
+            return (-share, _SPECIFIC.get(kind, 3), 0.0, tree_id, node_id)
+        return (-share, 0, -score, tree_id, node_id)
+
     def _exact(self, norm: str) -> dict[int, float]:
-        """Symptom fields in the query or holding the query -> score in [3, 4)."""
+        """Symptom fields in the query or holding the query -> the share of the longer they are."""
         found: dict[int, float] = {}
-        words = tokens(norm)
+        words = _plain_words(norm)
         candidates = [i for w in set(words) for i in self._by_key.get(w, ())] + self._no_words
         for i in candidates:
             symptom = self._symptom_norm[i]
             if symptom and symptom in norm:
-                found[i] = 3 + 0.999 * len(symptom) / len(norm)
+                found[i] = len(symptom) / len(norm)
         if len(norm) < _MIN_QUERY_IN_SYMPTOM or not words:
             return found
         # The query inside a symptom: its inner words are whole words of the symptom;
@@ -285,69 +330,118 @@ class SearchIndex:
         for i in set.intersection(*sets) if len(sets) > 1 else sets[0]:
             symptom = self._symptom_norm[i]
             if i not in found and norm in symptom:
-                found[i] = 3 + 0.999 * len(norm) / len(symptom)
+                found[i] = len(norm) / len(symptom)
         return found
 
-    def _words(self, norm: str, limit: int) -> dict[int, tuple[float, str, int]]:
-        """Word and fuzzy matches -> (score, kind, best field)."""
-        all_words = list(dict.fromkeys(tokens(norm)))
-        words = [w for w in all_words if w not in STOP_WORDS] or all_words
-        total_nodes = max(len(self._nodes), 1)
-        # (word in the index, similarity, counts as exact word)
-        terms: list[tuple[str, float, bool]] = []
-        for word in words:
-            if word in self._postings:
-                terms.append((word, 1.0, True))
-            elif len(word) >= _MIN_FUZZY_LEN:
-                terms.extend((w, sim, False) for w, sim in self._similar(word))
-        if not terms:
+    def _idf(self, term: str) -> float:
+        df = len(self._postings[term])
+        n = max(len(self._nodes), 1)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def _words(
+        self, query: str, limit: int, extra: Iterable[int] = ()
+    ) -> dict[int, tuple[float, str, int]]:
+        """Term and look-alike matches -> (BM25F score, strength, best field)."""
+        slots = [self._resolve(slot) for slot in query_slots(query)]
+        slots = [slot for slot in slots if slot]
+        if not slots:
             return {}
-        terms.sort(key=lambda t: len(self._postings[t[0]]))
-        candidates = self._candidates([t[0] for t in terms], limit)
+        n_nodes = max(len(self._nodes), 1)
+        distinctive = max(3, n_nodes * _DISTINCTIVE_SHARE)
+        # Each slot: alternatives (postings, idf * weight, distinctive); a slot
+        # counts its best alternative in a node.
         weighted = [
-            (self._postings[w], math.log(1 + total_nodes / len(self._postings[w])) * sim, exact)
-            for w, sim, exact in terms
+            [
+                (
+                    self._postings[term],
+                    self._idf(term) * weight,
+                    not fuzzy and len(self._postings[term]) <= distinctive,
+                    not fuzzy,
+                )
+                for term, weight, fuzzy in slot
+            ]
+            for slot in slots
         ]
-        query_weight = math.log(1 + total_nodes) * len(words)
-        field_weight = self._field_weight
+        slot_weight = [max(alt[1] for alt in alts) for alts in weighted]
+        total = sum(slot_weight) or 1.0
+        candidates = self._candidates([term for slot in slots for term, _, _ in slot], limit)
+        candidates.update(extra)
+        k1, b, avg = _PARAMS["k1"], _PARAMS["b"], self._avg_length
+        k1_plus = k1 + 1
+        lengths = self._length
         result: dict[int, tuple[float, str, int]] = {}
         for node in candidates:
-            found = fuzzy = 0.0
+            norm_len = k1 * (1 - b + b * lengths[node] / avg)
+            score = strong_weight = 0.0
+            sharp = False
             best_gain, best_field = -1.0, -1
-            for postings, gain_per_weight, exact in weighted:
-                index = postings.get(node)
-                if index is None:
+            for alts, weight in zip(weighted, slot_weight, strict=True):
+                gain, posting, rare, literal = 0.0, None, False, False
+                for postings, idf, is_rare, is_literal in alts:
+                    found = postings.get(node)
+                    if found is not None:
+                        tf = found[0]
+                        g = idf * tf * k1_plus / (tf + norm_len)
+                        if g > gain:
+                            gain, posting, rare, literal = g, found, is_rare, is_literal
+                if posting is None:
                     continue
-                gain = gain_per_weight * field_weight[index]
-                if exact:
-                    found += gain
-                else:
-                    fuzzy += gain
+                score += gain
+                if posting[2] and literal:
+                    strong_weight += weight
+                    sharp = sharp or rare
                 if gain > best_gain:
-                    best_gain, best_field = gain, index
-            share = min(1.0, (found + fuzzy) / query_weight)
-            if found > 0:
-                result[node] = (2 + 0.999 * share, "words", best_field)
-            else:
-                result[node] = (1 + 0.999 * share, "fuzzy", best_field)
+                    best_gain, best_field = gain, posting[1]
+            if best_field >= 0:
+                is_strong = sharp and strong_weight / total >= _STRONG_SHARE
+                result[node] = (score, "strong" if is_strong else "weak", best_field)
         return result
 
-    def _candidates(self, words: list[str], limit: int) -> set[int]:
-        """Nodes worth scoring for `words` (rarest first), bounded for common words."""
-        rare = [w for w in words if len(self._postings[w]) <= _COMMON_POSTINGS]
+    def _resolve(self, slot: Slot) -> list[tuple[str, float, bool]]:
+        """A query slot as indexed terms: (term, weight, is a look-alike) for the term,
+        its synonyms and, when the word itself is not indexed, words that look like it."""
+        known = [
+            (term, weight, False) for term, weight in slot.alternatives if term in self._postings
+        ]
+        if any(weight == 1.0 for _, weight, _ in known):
+            return known
+        if len(slot.word) >= _MIN_FUZZY_LEN and slot.word.isalpha():
+            # Indexed terms are stems: compare the typed word and its stem with them.
+            alike: dict[str, float] = {}
+            for form in {slot.word, stem(slot.word)}:
+                for term, similarity in self._similar(form):
+                    alike[term] = max(alike.get(term, 0.0), similarity)
+            known += [
+                (term, similarity * _FUZZY_WEIGHT, True) for term, similarity in alike.items()
+            ]
+        return known
+
+    def _candidates(self, terms: list[str], limit: int) -> set[int]:
+        """Nodes worth scoring for `terms`, at most `_MAX_SCORED` of them.
+
+        Nodes holding rare terms; when there are too many, those holding the
+        most of the query's terms (counted in C by `Counter.update`).
+        """
+        terms = sorted(set(terms), key=lambda t: len(self._postings[t]))
+        rare = [t for t in terms if len(self._postings[t]) <= _COMMON_POSTINGS]
         if rare:
-            return {node for w in rare for node in self._postings[w]}
-        # Only common words: nodes holding as many of them as possible (set
+            if sum(len(self._postings[t]) for t in rare) <= _MAX_SCORED:
+                return {node for t in rare for node in self._postings[t]}
+            counts: Counter[int] = Counter()
+            for t in rare:
+                counts.update(self._postings[t].keys())
+            return {node for node, _ in counts.most_common(_MAX_SCORED)}
+        # Only common terms: nodes holding as many of them as possible (set
         # intersections run in C), preferring nodes with them in a symptom or title.
-        found = set(self._postings[words[0]])
-        for word in words[1:]:
-            narrower = found.intersection(self._postings[word])
+        found = set(self._postings[terms[0]])
+        for term in terms[1:]:
+            narrower = found.intersection(self._postings[term])
             if len(narrower) < limit:
                 break
             found = narrower
         if len(found) > _MAX_SCORED:
-            postings, weights = self._postings[words[0]], self._field_weight
-            strong = {node for node in found if weights[postings[node]] >= _STRONG}
+            postings = self._postings[terms[0]]
+            strong = {node for node in found if postings[node][2]}
             if len(strong) >= limit:
                 found = strong
         if len(found) > _MAX_SCORED:
@@ -365,7 +459,200 @@ class SearchIndex:
         scored = []
         for candidate, count in shared.items():
             similarity = 2 * count / (len(grams) + len(candidate))  # a word has len() trigrams
-            if similarity >= _FUZZY_MIN_SIMILARITY:
+            if similarity >= _FUZZY_MIN_SIMILARITY and candidate != word:
                 scored.append((candidate, similarity))
         scored.sort(key=lambda item: (-item[1], item[0]))
         return scored[:_FUZZY_WORDS_PER_TOKEN]
+
+
+def _plain_words(text: str) -> list[str]:
+    """Lower-case runs of letters and digits (for finding symptom strings)."""
+    from dectree.engine.terms import plain_words
+
+    return plain_words(text)
+
+
+# -- where Enter starts ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Start:
+    """Where a walk found by search starts, and why.
+
+    `node_id` is always a question or action. When the hit was a conclusion or
+    an escalation (`target`), the walk starts at the question that decides it
+    and `choice` is the answer that leads there, shown as what search suggests.
+    """
+
+    tree_id: str
+    node_id: str
+    strength: str
+    target: str | None  # node id of the hit, when it is not where the walk starts
+    choice: int | None  # index of the suggested answer at `node_id`
+    hit: Hit | None  # the hit that chose the start (None: the tree's first question)
+    why: str
+
+    @property
+    def ref(self) -> str:
+        """`tree:node` of the start."""
+        return f"{self.tree_id}:{self.node_id}"
+
+
+# A weak top hit: the best tree must have this much more weight than the next.
+_TREE_MARGIN = 1.3
+_TREE_VOTE_HITS = 10
+# A strong hit in another tree this close to the top one makes the top one unsure.
+_RIVAL_SHARE = 0.85
+
+
+def entry(trees: Mapping[str, Tree], hits: list[Hit]) -> Start | None:
+    """Where Enter should start for these hits; None when nothing is worth starting at.
+
+    An exact or strong top hit starts at its node, or, for a conclusion or an
+    escalation, at the question that decides it. An exact symptom found in
+    several trees, or a strong hit with a close rival in another tree, is not
+    sure of its tree: the words of the query decide, as for a weak top hit. A
+    weak top hit never starts deep: the walk starts at the first question of
+    the tree the hits point to, if they clearly point to one.
+    """
+    hits = [hit for hit in hits if hit.tree_id in trees]
+    if not hits:
+        return None
+    top = hits[0]
+    if top.strength == "exact":
+        rivals = [h for h in hits if h.strength == "exact" and h.share >= top.share - 1e-9]
+        if len({h.tree_id for h in rivals}) == 1:
+            return _start_at_hit(trees[top.tree_id], top)
+        tree_id = _best_tree(hits)
+        chosen = next((h for h in rivals if h.tree_id == tree_id), None)
+        if chosen is not None:
+            return _start_at_hit(trees[chosen.tree_id], chosen)
+    elif top.strength == "strong":
+        rival = next(
+            (h for h in hits[1:] if h.tree_id != top.tree_id and h.strength == "strong"), None
+        )
+        if rival is None or rival.score < top.score * _RIVAL_SHARE:
+            return _start_at_hit(trees[top.tree_id], top)
+    tree_id = _best_tree(hits)
+    if tree_id is None:
+        return None
+    tree = trees[tree_id]
+    return Start(
+        tree_id,
+        tree.start,
+        "weak",
+        None,
+        None,
+        None,
+        "no step matches clearly: start at the tree's first question",
+    )
+
+
+def _best_tree(hits: list[Hit]) -> str | None:
+    """The tree the words of the best hits point to, if it is clearly ahead.
+
+    Each of the best hits by score votes for its tree with its score, scaled
+    by how close it comes to the best one ((score / best) ** 4): hits almost as
+    good as the best count fully, the long tail hardly at all.
+    """
+    by_words = sorted(hits, key=lambda hit: -hit.score)[:_TREE_VOTE_HITS]
+    if not by_words or by_words[0].score <= 0:
+        return None
+    best = by_words[0].score
+    weight: dict[str, float] = defaultdict(float)
+    for hit in by_words:
+        weight[hit.tree_id] += hit.score * (hit.score / best) ** 4
+    ranked = sorted(weight.items(), key=lambda item: -item[1])
+    if len(ranked) > 1 and ranked[0][1] < ranked[1][1] * _TREE_MARGIN:
+        return None
+    return ranked[0][0]
+
+
+def _why(hit: Hit) -> str:
+    label = {"symptoms": "symptom", "tree.symptoms": "symptom", "title": "title"}.get(
+        hit.field, hit.field.replace("_", " ")
+    )
+    verb = "matched" if hit.strength == "exact" else "words in"
+    return f"{verb} {label} {hit.text!r}"
+
+
+def _start_at_hit(tree: Tree, hit: Hit) -> Start:
+    node = tree.nodes.get(hit.node_id)
+    if isinstance(node, (Question, Action)):
+        return Start(tree.id, hit.node_id, hit.strength, None, None, hit, _why(hit))
+    decider = deciding_question(tree, hit.node_id)
+    if decider is None:
+        return Start(tree.id, tree.start, hit.strength, hit.node_id, None, hit, _why(hit))
+    question, choice = decider
+    return Start(tree.id, question, hit.strength, hit.node_id, choice, hit, _why(hit))
+
+
+def deciding_question(tree: Tree, target: str) -> tuple[str, int] | None:
+    """The question nearest the tree's start whose answer leads to `target`, and that answer.
+
+    An answer leads to `target` when its next node is `target` or an action
+    (or chain of actions) that leads there. Questions reached from the start
+    come first, in breadth-first order; then any other question of the tree.
+    """
+    order = _breadth_first(tree)
+    rest = [node_id for node_id in tree.nodes if node_id not in set(order)]
+    for node_id in order + rest:
+        node = tree.nodes[node_id]
+        if not isinstance(node, Question):
+            continue
+        for index, choice in enumerate(node.choices):
+            if _leads_to(tree, choice.next, target):
+                return node_id, index
+    return None
+
+
+def _leads_to(tree: Tree, ref: str, target: str) -> bool:
+    seen: set[str] = set()
+    owner, node_id = split_ref(ref, tree.id)
+    while owner == tree.id and node_id not in seen:
+        if node_id == target:
+            return True
+        seen.add(node_id)
+        node = tree.nodes.get(node_id)
+        if not isinstance(node, Action):
+            return False
+        owner, node_id = split_ref(node.next, tree.id)
+    return False
+
+
+def _breadth_first(tree: Tree) -> list[str]:
+    order, seen = [], {tree.start}
+    queue = [tree.start]
+    while queue:
+        node_id = queue.pop(0)
+        order.append(node_id)
+        node = tree.nodes.get(node_id)
+        nexts = (
+            [c.next for c in node.choices]
+            if isinstance(node, Question)
+            else [node.next]
+            if isinstance(node, Action)
+            else []
+        )
+        for ref in nexts:
+            owner, target = split_ref(ref, tree.id)
+            if owner == tree.id and target not in seen and target in tree.nodes:
+                seen.add(target)
+                queue.append(target)
+    return order
+
+
+__all__ = [
+    "FIELD_WEIGHTS",
+    "STRENGTHS",
+    "SYNONYM_WEIGHT",
+    "Entry",
+    "Hit",
+    "SearchIndex",
+    "Start",
+    "deciding_question",
+    "entry",
+    "node_title",
+    "normalise",
+    "tree_entries",
+]

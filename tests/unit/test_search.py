@@ -1,4 +1,4 @@
-"""Search: exact symptoms first, then rare words, then typos; fast on big catalogs."""
+"""Search: exact symptoms first, then words by BM25F with a strength; where Enter starts."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from dectree.engine.search import Entry, SearchIndex, normalise, tokens
+from dectree.engine.search import Entry, SearchIndex, deciding_question, entry, normalise
 from dectree.engine.session import tree_map
+from dectree.engine.terms import field_terms, query_slots
 from dectree.model.catalog import load_catalog
 from dectree.model.tree import Tree
 
@@ -79,9 +80,38 @@ def ranked() -> SearchIndex:
     return SearchIndex({t.id: t for t in trees})
 
 
-def test_normalise_and_tokens() -> None:
+def test_normalise() -> None:
     assert normalise("  FATAL:\tsorry,\n too  many ") == "fatal: sorry, too many"
-    assert tokens("psql: FATAL 53300") == ["psql", "fatal", "53300"]
+
+
+def test_identifiers_stay_whole_and_are_split() -> None:
+    terms = field_terms("Set NO_PROXY; the Mcp-Session-Id header; x509: bad; max_connections")
+    for term in ("no_proxy", "proxi", "mcp-session-id", "mcp", "session", "x509", "max_connections"):
+        assert term in terms, term
+
+
+def test_numbers_keep_their_units() -> None:
+    assert "5s" in field_terms("5 s delays")
+    assert "5s" in field_terms("a 5s delay")
+    assert "5s" in field_terms("five: 5 seconds")
+    assert "90s" in field_terms("after 90s")
+    assert "137" in field_terms("exit code 137")
+
+
+def test_words_are_stemmed_and_have_synonyms() -> None:
+    assert {"hang"} <= set(field_terms("hangs")) & set(field_terms("hanging"))
+    assert "throttl" in field_terms("throttled") and "throttl" in field_terms("throttle")
+    # a description in other words reaches the same group term
+    assert "~slow" in field_terms("p99 latency") and "~slow" in field_terms("sluggish")
+    assert "~diskfull" in field_terms("No space left on device")
+    assert "~unauthorized" in field_terms("HTTP 401")
+
+
+def test_a_thing_said_to_be_fine_is_left_out_of_the_query() -> None:
+    words = [slot.word for slot in query_slots("checkout got slow after the deploy, cpu looks fine")]
+    assert "cpu" not in words and "fine" not in words
+    assert "slow" in words and "checkout" in words
+    assert "cpu" in [slot.word for slot in query_slots("cpu is high, disk is fine")]
 
 
 def test_pasted_log_line_containing_a_symptom_is_an_exact_hit(index: SearchIndex) -> None:
@@ -91,52 +121,59 @@ def test_pasted_log_line_containing_a_symptom_is_an_exact_hit(index: SearchIndex
     )
     hits = index.search(line)
     assert hits[0].ref == "db:pool"
-    assert (hits[0].kind, hits[0].field) == ("exact", "symptoms")
+    assert (hits[0].strength, hits[0].field, hits[0].kind) == ("exact", "symptoms", "question")
     assert hits[0].text == "FATAL: sorry, too many clients already"
-    assert 3 <= hits[0].score < 4
-    assert all(h.kind != "exact" for h in hits[1:])
+    assert 0 < hits[0].share < 1
+    assert all(h.strength != "exact" for h in hits[1:])
 
 
 def test_exact_match_ignores_case_and_whitespace(index: SearchIndex) -> None:
     hits = index.search("REMAINING   connection slots are\treserved for superuser")
-    assert (hits[0].ref, hits[0].kind) == ("db:pool", "exact")
+    assert (hits[0].ref, hits[0].strength) == ("db:pool", "exact")
 
 
 def test_query_inside_a_symptom_is_exact(index: SearchIndex) -> None:
     hits = index.search("too many cli")
-    assert (hits[0].ref, hits[0].kind) == ("db:pool", "exact")
+    assert (hits[0].ref, hits[0].strength) == ("db:pool", "exact")
 
 
 def test_tree_symptoms_lead_to_the_start_node(index: SearchIndex) -> None:
     hits = index.search("curl: (7) Failed to connect: Connection refused")
     assert hits[0].ref == "net:reach"
-    assert (hits[0].kind, hits[0].field) == ("exact", "tree.symptoms")
+    assert (hits[0].strength, hits[0].field) == ("exact", "tree.symptoms")
     assert hits[0].title == "Can you reach the host"
 
 
-def test_words_found_anywhere_in_a_node(index: SearchIndex) -> None:
+def test_distinctive_words_in_a_title_are_strong(index: SearchIndex) -> None:
     hits = index.search("firewall port")
     assert hits[0].ref == "net:firewall"
-    assert hits[0].kind == "words"
-    assert 2 <= hits[0].score < 3
+    assert (hits[0].strength, hits[0].kind) == ("strong", "conclusion")
 
 
-def test_typos_match_through_trigrams(index: SearchIndex) -> None:
+def test_words_only_in_long_prose_are_weak() -> None:
+    trees = {
+        "a": tree("a", {"x": {"title": "Disk", "root_cause": "the kernel oom killer struck"}}),
+        "b": tree("b", {"y": {"title": "Network"}}),
+    }
+    hits = SearchIndex(trees).search("oom killer")
+    assert hits[0].ref == "a:x" and hits[0].strength == "weak"
+    assert hits[0].field == "root_cause"
+
+
+def test_typos_match_through_trigrams_and_are_weak(index: SearchIndex) -> None:
     hits = index.search("firewal")
     assert hits[0].ref == "net:firewall"
-    assert hits[0].kind == "fuzzy"
-    assert 1 <= hits[0].score < 2
+    assert hits[0].strength == "weak"
     assert index.search("max_conections")[0].ref == "db:raise-limit"
 
 
-def test_exact_beats_words_beats_fuzzy(ranked: SearchIndex) -> None:
+def test_exact_ranks_above_words(ranked: SearchIndex) -> None:
     hits = ranked.search("FATAL: sorry, too many clients already; gatway down")
-    kinds = [h.kind for h in hits]
-    assert kinds[0] == "exact" and hits[0].ref == "pg:slots"
-    assert "words" in kinds and "fuzzy" in kinds
-    assert kinds == sorted(kinds, key=["exact", "words", "fuzzy"].index)
-    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
-    assert next(h for h in hits if h.kind == "fuzzy").ref == "web:gateway"
+    assert hits[0].ref == "pg:slots" and hits[0].strength == "exact"
+    assert all(h.strength != "exact" for h in hits[1:])
+    assert "web:gateway" in [h.ref for h in hits]  # the typo still finds it
+    rest = [h.score for h in hits[1:]]
+    assert rest == sorted(rest, reverse=True)
 
 
 def test_rare_words_weigh_more_than_common_ones(ranked: SearchIndex) -> None:
@@ -146,7 +183,7 @@ def test_rare_words_weigh_more_than_common_ones(ranked: SearchIndex) -> None:
     assert hits[0].score > hits[1].score
 
 
-def test_symptom_and_title_weigh_more_than_prompt() -> None:
+def test_symptom_and_title_weigh_more_than_root_cause() -> None:
     trees = {
         "a": tree("a", {"x": {"root_cause": "the kernel oom killer struck"}}),
         "b": tree("b", {"y": {"title": "OOM killer", "root_cause": "memory"}}),
@@ -156,19 +193,112 @@ def test_symptom_and_title_weigh_more_than_prompt() -> None:
     assert hits[0].field == "title"
 
 
+def test_choice_labels_are_searched_with_the_node_they_lead_to(index: SearchIndex) -> None:
+    hits = index.search("spare slots")
+    assert hits[0].ref == "db:escalate-dba" and hits[0].field == "choice"
+
+
 def test_empty_queries_limits_and_stop_words(index: SearchIndex) -> None:
     assert index.search("") == []
     assert index.search("   ") == []
     assert index.search("ping", limit=0) == []
     assert len(index.search("the host", limit=1)) == 1
-    assert index.search("the")  # only stop words: they are searched after all
+    assert index.search("the") == []  # nothing worth showing
     assert index.search("zzzzqqq") == []
 
 
 def test_one_hit_per_node_with_its_best_match(index: SearchIndex) -> None:
     hits = index.search("FATAL: sorry, too many clients already (connection slots)")
     assert len({h.ref for h in hits}) == len(hits)
-    assert hits[0].ref == "db:pool" and hits[0].kind == "exact"
+    assert hits[0].ref == "db:pool" and hits[0].strength == "exact"
+
+
+# -- where Enter starts ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def walk_trees() -> dict[str, Tree]:
+    return tree_map(load_catalog([str(WALK)]))
+
+
+def test_a_conclusion_is_entered_at_the_question_that_decides_it(
+    index: SearchIndex, walk_trees: dict[str, Tree]
+) -> None:
+    hits = index.search("firewall port")
+    start = entry(walk_trees, hits)
+    assert start is not None
+    assert (start.ref, start.strength, start.target) == ("net:port-open", "strong", "firewall")
+    assert start.choice == 1  # "Closed", the answer that leads to the firewall
+    assert start.hit is not None and start.hit.ref == "net:firewall"
+
+
+def test_a_question_hit_is_entered_where_it_is(
+    index: SearchIndex, walk_trees: dict[str, Tree]
+) -> None:
+    start = entry(walk_trees, index.search("FATAL: sorry, too many clients already"))
+    assert start is not None
+    assert (start.ref, start.strength, start.target, start.choice) == ("db:pool", "exact", None, None)
+    assert "too many clients" in start.why
+
+
+def test_an_escalation_behind_an_action_is_decided_by_the_question_before_it() -> None:
+    trees = {
+        "t": tree(
+            "t",
+            {
+                "q": {"prompt": "Which?", "choices": [{"label": "A", "next": "act"}, {"label": "B", "next": "done"}]},
+                "act": {"kind": "action", "prompt": "Do it", "next": "end"},
+                "done": {"title": "Done"},
+                "end": {"title": "Mystery ending", "symptoms": ["zebra stampede"]},
+            },
+        )
+    }
+    assert deciding_question(trees["t"], "end") == ("q", 0)
+    assert deciding_question(trees["t"], "done") == ("q", 1)
+    assert deciding_question(trees["t"], "q") is None
+    start = entry(trees, SearchIndex(trees).search("zebra stampede"))
+    assert start is not None and (start.ref, start.choice, start.target) == ("t:q", 0, "end")
+
+
+def test_a_weak_hit_starts_at_the_first_question_of_its_tree(walk_trees: dict[str, Tree]) -> None:
+    index = SearchIndex(walk_trees)
+    hits = index.search("firewal")  # a typo: weak
+    start = entry(walk_trees, hits)
+    assert start is not None
+    assert (start.ref, start.strength, start.hit, start.choice) == ("net:reach", "weak", None, None)
+
+
+def test_nothing_to_start_at(index: SearchIndex, walk_trees: dict[str, Tree]) -> None:
+    assert entry(walk_trees, []) is None
+    assert entry(walk_trees, index.search("zzzzqqq")) is None
+
+
+def test_weak_hits_split_between_trees_start_nowhere() -> None:
+    trees = {
+        "a": tree("a", {"x": {"title": "Alpha", "root_cause": "gremlins in the wiring"}}, title="Tree"),
+        "b": tree("b", {"y": {"title": "Gamma", "root_cause": "gremlins in the wiring"}}, title="Tree"),
+    }
+    hits = SearchIndex(trees).search("gremlins wiring")
+    assert {h.strength for h in hits} == {"weak"}
+    assert entry(trees, hits) is None
+
+
+def test_an_exact_symptom_in_two_trees_is_settled_by_the_other_words() -> None:
+    trees = {
+        "net": tree(
+            "net",
+            {"refused": {"title": "Port closed", "symptoms": ["Connection refused"], "root_cause": "tcp listener gone"}},
+        ),
+        "mcp": tree(
+            "mcp",
+            {"down": {"title": "MCP server down", "symptoms": ["Connection refused"], "root_cause": "the mcp server crashed"}},
+        ),
+    }
+    index = SearchIndex(trees)
+    start = entry(trees, index.search("remote mcp server: Connection refused"))
+    assert start is not None and start.tree_id == "mcp"
+    start = entry(trees, index.search("tcp listener: Connection refused"))
+    assert start is not None and start.tree_id == "net"
 
 
 def test_search_over_100k_nodes_finds_the_right_node() -> None:

@@ -155,12 +155,45 @@ class TreeSwitched(EventBase):
 
 
 class SearchPerformed(EventBase):
-    """A search was run from the session."""
+    """A search was run for the session; with `entry`, the walk started or went on there."""
 
     type: Literal["search"] = "search"
     query: str
     hits: int
     top: str | None = Field(default=None, description="`tree:node` of the best hit.")
+    strength: str | None = Field(
+        default=None, description="How sure the hit that chose the entry is: exact, strong, weak."
+    )
+    entry: str | None = Field(
+        default=None, description="`tree:node` where the walk started or went on from this search."
+    )
+    hit: str | None = Field(
+        default=None, description="`tree:node` of the hit that chose the entry (None: a tree's start)."
+    )
+    field: str | None = Field(default=None, description="Where the hit matched: symptoms, title ...")
+    matched: str | None = Field(default=None, description="The text of the hit that matched.")
+    suggested: int | None = Field(
+        default=None, description="The answer at the entry that leads to the hit (0-based)."
+    )
+    suggested_label: str | None = None
+
+
+class Parked(EventBase):
+    """The engineer went home and left the walk in progress, to come back to it."""
+
+    type: Literal["parked"] = "parked"
+    step: int
+    tree_id: str
+    node_id: str
+
+
+class Unparked(EventBase):
+    """A parked walk was taken up again."""
+
+    type: Literal["unparked"] = "unparked"
+    step: int
+    tree_id: str
+    node_id: str
 
 
 class IncidentSet(EventBase):
@@ -194,6 +227,8 @@ Event = Annotated[
     | TreeSwitched
     | SearchPerformed
     | IncidentSet
+    | Parked
+    | Unparked
     | Finished,
     Field(discriminator="type"),
 ]

@@ -29,18 +29,20 @@ from dectree.engine.events import (
     IncidentSet,
     Jumped,
     NoteAdded,
+    Parked,
     Proceeded,
     Reopened,
     SearchPerformed,
     SessionOutcome,
     SessionStarted,
     TreeSwitched,
+    Unparked,
     VariableSet,
     WentBack,
     event_from_dict,
 )
 from dectree.engine.fill import FilledCommand, fill
-from dectree.engine.search import Hit, SearchIndex
+from dectree.engine.search import Hit, SearchIndex, Start
 from dectree.engine.walk import (
     LABEL_CONTINUE,
     LABEL_DONE,
@@ -429,6 +431,64 @@ class Session:
             command=filled.redacted,
         )
         return filled
+
+    def start_from_search(self, query: str, start: Start, hits: int) -> None:
+        """Begin where search said to (`dectree.engine.search.entry`), and record why."""
+        self.start(start.tree_id, start.node_id, via_search=query)
+        self._record_entry(query, start, hits)
+
+    def jump_from_search(self, query: str, start: Start, hits: int) -> None:
+        """Go on where a search during the walk said to, keeping the path, and record why."""
+        self.jump(start.tree_id, start.node_id, query=query)
+        self._record_entry(query, start, hits)
+
+    def _record_entry(self, query: str, start: Start, hits: int) -> None:
+        node = self.node
+        label = (
+            node.choices[start.choice].label
+            if start.choice is not None and isinstance(node, Question)
+            else None
+        )
+        hit = start.hit
+        self._emit(
+            SearchPerformed,
+            query=query,
+            hits=hits,
+            top=None if hit is None else hit.ref,
+            strength=start.strength,
+            entry=start.ref,
+            hit=None if hit is None else hit.ref,
+            field=None if hit is None else hit.field,
+            matched=None if hit is None else hit.text,
+            suggested=start.choice if label is not None else None,
+            suggested_label=label,
+        )
+
+    @property
+    def suggestion(self) -> int | None:
+        """The answer search suggests at the current step, if the walk was entered there."""
+        if not self._walk.path:
+            return None
+        return self._walk.suggestions.get(len(self._walk.path) - 1)
+
+    @property
+    def parked(self) -> bool:
+        """Whether the walk is parked (the engineer went home and will come back)."""
+        return self._walk.parked
+
+    def park(self) -> None:
+        """Leave the walk in progress to come back to it (`unpark`)."""
+        self._check_open()
+        if not self._walk.parked:
+            step = self.current
+            self._emit(Parked, step=self.step_index, tree_id=step.tree_id, node_id=step.node_id)
+
+    def unpark(self) -> None:
+        """Take a parked walk up again where it stood."""
+        self._check_open()
+        if self._walk.parked:
+            step = self.current
+            self._emit(Unparked, step=self.step_index, tree_id=step.tree_id, node_id=step.node_id)
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         """Search every tree of the session and record the search."""

@@ -24,12 +24,14 @@ from dectree.engine.events import (
     IncidentSet,
     Jumped,
     NoteAdded,
+    Parked,
     Proceeded,
     Reopened,
     SearchPerformed,
     SessionOutcome,
     SessionStarted,
     TreeSwitched,
+    Unparked,
     VariableSet,
     WentBack,
 )
@@ -123,6 +125,10 @@ class Walk:
     outcome: SessionOutcome | None = None
     query: str | None = None
     incident: str | None = None
+    parked: bool = False
+    # step index -> the answer a search suggested there (the walk was entered at
+    # the question that decides the hit)
+    suggestions: dict[int, int] = field(default_factory=dict)
 
     def node(self, tree_id: str, node_id: str) -> AnyNode:
         """A node by tree and id, or a `WalkError` saying which is missing."""
@@ -148,7 +154,12 @@ class Walk:
     def apply(self, event: Event) -> None:
         """Check `event` against the state and the trees, then apply it."""
         if isinstance(event, SearchPerformed):
-            self._require_open()
+            self._search(event)
+        elif isinstance(event, (Parked, Unparked)):
+            self._at(event.step, event.tree_id, event.node_id, walking=False)
+            if self.parked == isinstance(event, Parked):
+                raise WalkError("the walk is parked already" if self.parked else "the walk is not parked")
+            self.parked = isinstance(event, Parked)
         elif isinstance(event, VariableSet):
             self._variable(event)
         elif isinstance(event, SessionStarted):
@@ -197,6 +208,18 @@ class Walk:
             self.values.pop(event.name, None)
         else:
             self.values[event.name] = event.value
+
+    def _search(self, event: SearchPerformed) -> None:
+        self._require_open()
+        if event.entry is None or event.suggested is None:
+            return
+        step = self.path[-1] if self.path else None
+        if step is None or step.ref != event.entry:
+            raise WalkError(f"the search entered at '{event.entry}', but the walk is elsewhere")
+        node = self.node(step.tree_id, step.node_id)
+        if not isinstance(node, Question) or not 0 <= event.suggested < len(node.choices):
+            raise WalkError(f"node '{step.ref}' has no choice {event.suggested} to suggest")
+        self.suggestions[len(self.path) - 1] = event.suggested
 
     def _start(self, event: SessionStarted) -> None:
         if self.path:
@@ -263,6 +286,8 @@ class Walk:
             )
         self.node(step.tree_id, step.node_id)
         del self.path[event.step + 1 :]
+        for index in [i for i in self.suggestions if i > event.step]:
+            del self.suggestions[index]
         self.path[event.step] = replace(step, answer=None, choice=None, answered_at=None)
         self.awaiting_escalation = False
 

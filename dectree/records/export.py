@@ -28,6 +28,7 @@ from dectree.records.transcript import (
     Transcript,
     TranscriptCommand,
     TranscriptEscalation,
+    TranscriptSearch,
     TranscriptStep,
 )
 from dectree.text.escape import (
@@ -146,6 +147,11 @@ def _summary(t: Transcript) -> list[str]:
     else:
         rows += [("Ended", "not yet (in progress)")]
         rows += [("Duration so far", format_duration(t.duration_seconds))]
+    started = next((q for q in t.searches if q.started), None)
+    if started is not None:
+        rows.append(
+            ("Started from search", md_code(started.query, in_table=True) + search_entry_text(started))
+        )
     rows.append(("Outcome", _outcome_row(t)))
     rows += _conclusion_rows(t)
     if t.escalations:
@@ -153,6 +159,29 @@ def _summary(t: Transcript) -> list[str]:
     lines = ["| | |", "|---|---|"]
     lines += [f"| **{key}** | {value} |" for key, value in rows]
     return lines
+
+
+MATCH_FIELD = {"symptoms": "symptom", "tree.symptoms": "symptom"}
+
+
+def search_entry_text(q: TranscriptSearch) -> str:
+    """` → entry step (matched symptom "..."; suggested answer "...")`, escaped; "" without one."""
+    if q.entry is None:
+        return ""
+    name = md_inline(q.entry_title) if q.entry_title else md_code(q.entry, in_table=True)
+    text = f" → {name}"
+    why: list[str] = []
+    if q.matched is not None and q.field is not None:
+        verb = "matched" if q.strength == "exact" else "words in"
+        field = MATCH_FIELD.get(q.field, q.field.replace("_", " "))
+        why.append(f"{verb} {field} {md_code(q.matched, in_table=True)}")
+    elif q.strength == "weak":
+        why.append("no step matched clearly: the tree's first question")
+    if q.suggested:
+        why.append(f"suggested answer {md_code(q.suggested, in_table=True)}")
+    if q.strength and q.matched is not None:
+        why.append(f"{q.strength} match")
+    return text + (f" ({'; '.join(why)})" if why else "")
 
 
 def _contact(e: TranscriptEscalation) -> str:
@@ -296,7 +325,10 @@ def _history(t: Transcript) -> list[str]:
         who = f"{md_inline(r.engineer)} on {md_inline(r.host)}"
         items.append(f"- {format_time(r.at)}: Resumed by {who}{why}")
     for q in t.searches:
-        items.append(f"- {format_time(q.at)}: Searched {md_code(q.query)} ({q.hits} hits)")
+        if q.started:
+            continue  # in the summary
+        where = search_entry_text(q)
+        items.append(f"- {format_time(q.at)}: Searched {md_code(q.query)} ({q.hits} hits){where}")
     for v in t.variables:
         value = "*(secret, not recorded)*" if v.secret else md_code(v.value or "")
         items.append(f"- Variable {md_code(v.name)} = {value}")

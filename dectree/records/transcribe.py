@@ -46,6 +46,7 @@ from dectree.records.transcript import (
     TranscriptUndone,
     TranscriptVariable,
 )
+from dectree.text.escape import shorten
 
 
 @dataclass
@@ -235,11 +236,7 @@ def build_transcript(journal: Journal) -> Transcript:
         undone=_undone(journal, undone + _voided(journal, path)),
         commands=_commands(journal, steps, fill_values),
         variables=sorted(variables.values(), key=lambda v: v.name),
-        searches=[
-            TranscriptSearch(at=e.at, query=e.query, hits=e.hits, top=e.top)
-            for e in journal.events
-            if isinstance(e, SearchPerformed)
-        ],
+        searches=_searches(journal),
         backtracks=backtracks,
         resumes=[
             TranscriptResume(at=r.at, engineer=r.engineer, host=r.host, reason=r.reason)
@@ -249,6 +246,39 @@ def build_transcript(journal: Journal) -> Transcript:
         events=list(journal.events),
         discarded_events=list(journal.discarded),
     )
+
+
+def _searches(journal: Journal) -> list[TranscriptSearch]:
+    """Every search; the one right after a start from search is the one that started it."""
+    out: list[TranscriptSearch] = []
+    previous = None
+    for event in journal.events:
+        if isinstance(event, SearchPerformed):
+            started = (
+                isinstance(previous, SessionStarted)
+                and previous.from_search
+                and event.entry == f"{previous.tree_id}:{previous.node_id}"
+            )
+            node = journal.nodes.get(event.entry) if event.entry else None
+            title = None if node is None else node.title or shorten(node.text, 120)
+            out.append(
+                TranscriptSearch(
+                    at=event.at,
+                    query=event.query,
+                    hits=event.hits,
+                    top=event.top,
+                    started=started,
+                    strength=event.strength,
+                    entry=event.entry,
+                    entry_title=title,
+                    hit=event.hit,
+                    field=event.field,
+                    matched=event.matched,
+                    suggested=event.suggested_label,
+                )
+            )
+        previous = event
+    return out
 
 
 def _conclusion(

@@ -125,12 +125,26 @@ class TranscriptUndone(Model):
 
 
 class TranscriptSearch(Model):
-    """A search run during the session."""
+    """A search run for the session; with `entry`, where it started the walk or went on."""
 
     at: dt.datetime
     query: str
     hits: int
     top: str | None
+    started: bool = Field(default=False, description="This search started the walk.")
+    strength: str | None = Field(
+        default=None, description="How sure the hit that chose the entry was: exact, strong, weak."
+    )
+    entry: str | None = Field(default=None, description="`tree:node` the walk was entered at.")
+    entry_title: str | None = Field(default=None, description="What the entry step is called.")
+    hit: str | None = Field(
+        default=None, description="`tree:node` of the hit that chose the entry (None: a tree's start)."
+    )
+    field: str | None = Field(default=None, description="Where the hit matched: symptoms, title ...")
+    matched: str | None = Field(default=None, description="The text of the hit that matched.")
+    suggested: str | None = Field(
+        default=None, description="The answer at the entry that search suggested."
+    )
 
 
 class TranscriptBacktrack(Model):

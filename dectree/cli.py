@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "validate": "check trees and print problems like a compiler",
     "test": "run each tree's scenario tests",
     "list": "list the trees found",
+    "search": "find where to start from an error message or a description",
     "schema": "print the JSON Schema of the tree (or transcript) format",
     "resume": "reopen a recorded session where it stood",
     "export": "export a session as a Markdown or JSON transcript",

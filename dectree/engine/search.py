@@ -472,6 +472,26 @@ def _plain_words(text: str) -> list[str]:
     return plain_words(text)
 
 
+# Weak hits scoring below this share of the best word score are not worth showing.
+_WORTH_SHARE = 0.4
+
+
+def worth_showing(hits: list[Hit], limit: int = 12) -> list[Hit]:
+    """The hits worth looking at: exact ones, and the rest close to the best, at most `limit`."""
+    words = [hit.score for hit in hits if hit.strength != "exact"]
+    floor = max(words, default=0.0) * _WORTH_SHARE
+    kept = [hit for hit in hits if hit.strength == "exact" or hit.score >= floor]
+    return kept[:limit]
+
+
+def group_by_tree(hits: list[Hit]) -> list[tuple[str, list[Hit]]]:
+    """Hits grouped by tree, trees in the order of their best hit, hits in rank order."""
+    groups: dict[str, list[Hit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.tree_id, []).append(hit)
+    return list(groups.items())
+
+
 # -- where Enter starts ---------------------------------------------------------
 
 
@@ -652,7 +672,9 @@ __all__ = [
     "Start",
     "deciding_question",
     "entry",
+    "group_by_tree",
     "node_title",
     "normalise",
     "tree_entries",
+    "worth_showing",
 ]

@@ -12,8 +12,9 @@ decides it. An entry (where Enter would start the walk) is *wrong* when no
 acceptable node can be reached from it by answering questions in its own tree:
 starting there cannot get the engineer to the right step. Reported per kind
 (line / prose): top-1 and top-3 (an acceptable node among the first hits), the
-entry in the right tree, the entry acceptable, and "confident wrong" (an
-entry is proposed and it is wrong). When the engine has no `entry` function (the
+entry in the right tree, the entry acceptable, the entry at the deciding step
+(an acceptable node itself, not just a step that can lead to one), and
+"confident wrong" (an entry is proposed and it is wrong). When the engine has no `entry` function (the
 search before confirmed entry), Enter started at the top hit, so that is the entry.
 
 The floors in `FLOORS` are asserted by `tests/unit/test_search_quality.py`.
@@ -157,6 +158,7 @@ class Tally:
     entry_none: int = 0
     right_tree: int = 0
     acceptable: int = 0
+    precise: int = 0
     confident_wrong: int = 0
     misses: list[str] = field(default_factory=list)
 
@@ -168,6 +170,7 @@ class Tally:
             "top3": self.top3 / n,
             "right_tree": self.right_tree / n,
             "entry_acceptable": self.acceptable / n,
+            "entry_precise": self.precise / n,
             "entry_none": self.entry_none / n,
             "confident_wrong": self.confident_wrong / n,
         }
@@ -202,6 +205,7 @@ def evaluate(trees: Mapping[str, object], cases: list[Case]) -> dict[str, Tally]
         tally.right_tree += right
         ok = right and reaches(trees, start, good)
         tally.acceptable += ok
+        tally.precise += start in good
         if not ok:
             tally.confident_wrong += 1
             tally.misses.append(
@@ -229,12 +233,16 @@ def main() -> int:
     if args.format == "json":
         print(json.dumps(report, indent=2))
     else:
-        print("| kind | n | top-1 | top-3 | right tree | entry acceptable | no entry | confident wrong |")
-        print("|---|---|---|---|---|---|---|---|")
+        print(
+            "| kind | n | top-1 | top-3 | right tree | entry acceptable | entry at the deciding step "
+            "| no entry | confident wrong |"
+        )
+        print("|---|---|---|---|---|---|---|---|---|")
         for kind, r in report.items():
             print(
                 f"| {kind} | {r['n']} | {r['top1']:.1%} | {r['top3']:.1%} | {r['right_tree']:.1%} "
-                f"| {r['entry_acceptable']:.1%} | {r['entry_none']:.1%} | {r['confident_wrong']:.1%} |"
+                f"| {r['entry_acceptable']:.1%} | {r['entry_precise']:.1%} | {r['entry_none']:.1%} "
+                f"| {r['confident_wrong']:.1%} |"
             )
     if args.misses:
         for tally in tallies.values():

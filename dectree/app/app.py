@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     # The engine (pydantic models above all) is imported when first used, so
     # the home screen paints before it is loaded.
     from dectree.engine.search import SearchIndex
+    from dectree.engine.search import Start as SearchStart
     from dectree.engine.session import Session
     from dectree.model.catalog import Catalog
 
@@ -90,6 +91,8 @@ class DectreeApp(App[int]):
         self.cursor_blink = self.CURSOR_BLINK if cursor_blink is None else cursor_blink
         self.catalog: Catalog | None = None
         self.index: SearchIndex | None = None
+        self.parked: list[Session] = []
+        """Walks left with `h`, oldest first; the home screen lists them."""
 
     @property
     def attach(self) -> tuple[Attach, ...]:
@@ -182,12 +185,23 @@ class DectreeApp(App[int]):
         self, tree_id: str, node_id: str | None = None, *, query: str | None = None
     ) -> Session | None:
         """Start a session and open the walk screen on it; None (and a notice) if it cannot."""
+        return self._start(lambda session: session.start(tree_id, node_id, via_search=query))
+
+    def start_from_search(self, query: str, start: SearchStart, hits: int) -> Session | None:
+        """Start where a search said to (recording why) and open the walk screen on it."""
+        return self._start(
+            lambda session: session.start_from_search(query, start, hits), from_search=query
+        )
+
+    def _start(
+        self, begin: Callable[[Session], None], *, from_search: str | None = None
+    ) -> Session | None:
         from dectree.app.screens.walk import WalkScreen
         from dectree.engine.session import WalkError
 
         try:
             session = self.new_session()
-            session.start(tree_id, node_id, via_search=query)
+            begin(session)
             skipped = self.preset_variables(session)
         except WalkError as exc:
             self.notify(str(exc), title="Cannot start the walk", severity="error", markup=False)
@@ -202,7 +216,9 @@ class DectreeApp(App[int]):
                 timeout=20,
                 markup=False,
             )
-        self.push_screen(WalkScreen(session, incident=self.incident, clock=self.clock))
+        self.push_screen(
+            WalkScreen(session, incident=self.incident, clock=self.clock, from_search=from_search)
+        )
         return session
 
     def preset_variables(self, session: Session) -> list[str]:
@@ -230,6 +246,8 @@ class DectreeApp(App[int]):
         """Show an existing (resumed) session on the walk screen, with `notice` if any."""
         from dectree.app.screens.walk import WalkScreen
 
+        if session.parked:
+            session.unpark()
         self.push_screen(WalkScreen(session, incident=self.incident, clock=self.clock))
         if notice:
             self.notify(notice, title="Resumed", severity="warning", timeout=20, markup=False)
@@ -241,6 +259,29 @@ class DectreeApp(App[int]):
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
 
+    def park_walk(self, session: Session) -> None:
+        """Leave a walk in progress (recorded) and go home; it is listed there to resume."""
+        session.park()
+        if session not in self.parked:
+            self.parked.append(session)
+        self.go_home()
+
+    def resume_parked(self, session: Session) -> None:
+        """Take up a parked walk where it stood."""
+        if session in self.parked:
+            self.parked.remove(session)
+        self.go_home()
+        self.open_walk(session)
+
+    def back_to_results(self, query: str) -> None:
+        """Go home with `query` in the search box and its results listed again."""
+        from dectree.app.screens.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.return_to_results(query)
+        self.go_home()
+
     # -- actions ----------------------------------------------------------------
 
     def action_help(self) -> None:
@@ -250,14 +291,32 @@ class DectreeApp(App[int]):
             self.push_screen(HelpScreen(self.screen))
 
     async def action_request_quit(self) -> None:
-        """Quit, asking first if a walk is in progress (the walk screen decides)."""
+        """Quit, asking first if a walk is in progress (the walk screen decides) or parked."""
+        from dectree.app.screens.confirm import ConfirmScreen
         from dectree.app.screens.walk import WalkScreen
 
         for screen in reversed(self.screen_stack):
             if isinstance(screen, WalkScreen):
                 screen.request_quit()
                 return
-        self.exit(0)
+        if not self.parked:
+            self.exit(0)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit(0)
+
+        self.push_screen(ConfirmScreen(self.parked_notice(), yes="Quit", no="Stay"), answer)
+
+    def parked_notice(self) -> str:
+        """What quitting does to the parked walks."""
+        count = len(self.parked)
+        walks = "1 walk is" if count == 1 else f"{count} walks are"
+        return (
+            f"{walks} in progress (parked). Quit anyway? They stay recorded as in progress: "
+            "'dectree resume' reopens them."
+        )
 
     async def action_quit(self) -> None:
         await self.action_request_quit()

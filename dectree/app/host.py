@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from textual.app import App
 
-    from dectree.engine.search import SearchIndex
+    from dectree.engine.search import SearchIndex, Start
     from dectree.engine.session import Session
     from dectree.model.catalog import Catalog
 
@@ -25,12 +25,21 @@ class AppHost(Protocol):
     catalog: Catalog | None
     index: SearchIndex | None
     cursor_blink: bool
+    parked: list[Session]
 
     def start_walk(
         self, tree_id: str, node_id: str | None = None, *, query: str | None = None
     ) -> Session | None: ...
 
+    def start_from_search(self, query: str, start: Start, hits: int) -> Session | None: ...
+
     def go_home(self) -> None: ...
+
+    def park_walk(self, session: Session) -> None: ...
+
+    def resume_parked(self, session: Session) -> None: ...
+
+    def back_to_results(self, query: str) -> None: ...
 
     @property
     def today_date(self) -> dt.date: ...
@@ -40,6 +49,8 @@ class AppHost(Protocol):
     def export_path(self, session: Session) -> str | None: ...
 
     def set_incident(self, incident: str) -> None: ...
+
+    def parked_notice(self) -> str: ...
 
 
 def host(app: App[object]) -> AppHost:

@@ -49,6 +49,10 @@ def _link_hint(ref: str, session: Session) -> str:
     return f"opens {title or tree_id}"
 
 
+def _hint(*parts: str) -> str:
+    return "; ".join(part for part in parts if part)
+
+
 def options(session: Session) -> list[Option]:
     """The options at the session's current step, in the order shown."""
     state = session.state
@@ -86,8 +90,16 @@ def options(session: Session) -> list[Option]:
         return offer
     node = session.node
     if isinstance(node, Question):
+        suggested = session.suggestion
         return [
-            Option(choice.label, _link_hint(choice.next, session), run=_choose(i))
+            Option(
+                choice.label,
+                _hint(
+                    "search suggests this" if i == suggested else "",
+                    _link_hint(choice.next, session),
+                ),
+                run=_choose(i),
+            )
             for i, choice in enumerate(node.choices)
         ]
     if isinstance(node, Action):

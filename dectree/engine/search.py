@@ -72,7 +72,7 @@ _FUZZY_WORDS_PER_TOKEN = 3
 _FUZZY_WEIGHT = 0.5
 # Strong: this share of the query's term weight found in symptoms or titles,
 # with at least one distinctive term (found in few nodes) among them.
-_STRONG_SHARE = 0.5
+_STRONG_SHARE = 0.3
 _DISTINCTIVE_SHARE = 0.04
 
 
@@ -596,6 +596,11 @@ def _why(hit: Hit) -> str:
     return f"{verb} {label} {hit.text!r}"
 
 
+def start_at(tree: Tree, hit: Hit) -> Start:
+    """Where a walk for this (chosen) hit starts: the hit, or the question that decides it."""
+    return _start_at_hit(tree, hit)
+
+
 def _start_at_hit(tree: Tree, hit: Hit) -> Start:
     node = tree.nodes.get(hit.node_id)
     if isinstance(node, (Question, Action)):
@@ -675,6 +680,7 @@ __all__ = [
     "group_by_tree",
     "node_title",
     "normalise",
+    "start_at",
     "tree_entries",
     "worth_showing",
 ]

@@ -30,8 +30,9 @@ from dectree.app.widgets.header import WalkHeader
 from dectree.app.widgets.node_view import NodeView
 from dectree.app.widgets.path_panel import PathPanel, step_tooltip
 from dectree.engine.events import Event, SessionOutcome
-from dectree.engine.search import Hit
+from dectree.engine.search import Start
 from dectree.engine.session import Session, SessionState, WalkError
+from dectree.engine.walk import jump_label
 
 
 def _number_bindings() -> list[BindingType]:
@@ -59,6 +60,7 @@ class WalkScreen(Screen[None]):
         Binding("o", "outline", "Tree", tooltip="the whole tree, your path marked"),
         Binding("slash", "search", "Search", key_display="/"),
         Binding("p", "path", "Path", show=False, tooltip="move to the path panel"),
+        Binding("h", "home", "Home", tooltip="go home; the walk stays in progress, to resume"),
         Binding("escape", "cancel", "Cancel", show=False),
         Binding("q", "app.request_quit", "Quit"),
     ]
@@ -69,9 +71,12 @@ class WalkScreen(Screen[None]):
         *,
         incident: str | None = None,
         clock: Callable[[], dt.datetime],
+        from_search: str | None = None,
     ) -> None:
         super().__init__()
         self.session = session
+        self.from_search = from_search
+        """The query the walk was started from, if any (`b` at the first step goes back to it)."""
         self.incident = session.incident or incident
         self._clock = clock
         self._copy_pending = False
@@ -184,7 +189,33 @@ class WalkScreen(Screen[None]):
         self.pick(number - 1)
 
     def action_back(self) -> None:
-        self._run(self.session.back)
+        session = self.session
+        at_entry = session.step_index == 0 and not session.current.answered
+        if at_entry and self.from_search is not None and session.state is SessionState.walking:
+            # Entered from search and nothing answered: back is the results.
+            query = self.from_search
+            self._run(lambda: session.finish(SessionOutcome.abandoned))
+            self.dectree.back_to_results(query)
+            return
+        jumped = self._jump_query()
+        if self._run(session.back) and jumped is not None:
+            self._open_search(jumped)
+
+    def _jump_query(self) -> str | None:
+        """The query of the search that brought the walk to the current step, if one did."""
+        path = self.session.path
+        if len(path) < 2 or self.session.current.answered:
+            return None
+        answer = path[-2].answer or ""
+        prefix = jump_label("")
+        return answer[len(prefix) :] if answer.startswith(prefix) else None
+
+    def action_home(self) -> None:
+        """Go home and leave the walk in progress; it is listed there to resume."""
+        if self.session.state in (SessionState.finished, SessionState.not_started):
+            self.dectree.go_home()
+            return
+        self.dectree.park_walk(self.session)
 
     @on(OptionList.OptionHighlighted, "#path")
     def _path_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -345,24 +376,23 @@ class WalkScreen(Screen[None]):
         self.app.push_screen(OutlineScreen(self.session), done)
 
     def action_search(self) -> None:
+        self._open_search("")
+
+    def _open_search(self, query: str) -> None:
         from dectree.app.screens.search import SearchScreen
 
-        self.app.push_screen(SearchScreen(), self._search_done)
+        self.app.push_screen(SearchScreen(query), self._search_done)
 
-    def _search_done(self, found: tuple[Hit, str] | None) -> None:
-
+    def _search_done(self, found: tuple[Start, str, int] | None) -> None:
         if found is None:
             return
-        hit, query = found
+        start, query, hits = found
         if self.session.state is SessionState.finished:
-            self._restart(hit, query)
+            self.dectree.go_home()
+            self.dectree.start_from_search(query, start, hits)
             return
-        # Go on at the hit: the path keeps every answer so far, and `b` comes back.
-        self._run(lambda: self.session.jump(hit.tree_id, hit.node_id, query=query))
-
-    def _restart(self, hit: Hit, query: str) -> None:
-        self.dectree.go_home()
-        self.dectree.start_walk(hit.tree_id, hit.node_id, query=query)
+        # Go on there: the path keeps every answer so far, and `b` comes back.
+        self._run(lambda: self.session.jump_from_search(query, start, hits))
 
     def action_export(self) -> None:
         self.dectree.action_export()
@@ -415,8 +445,19 @@ class WalkScreen(Screen[None]):
         """Quit; if the walk is in progress, ask first and record it as abandoned."""
         from dectree.app.screens.confirm import ConfirmScreen
 
+        parked = self.dectree.parked
         if self.session.state in (SessionState.finished, SessionState.not_started):
-            self.app.exit(0)
+            if not parked:
+                self.app.exit(0)
+                return
+
+            def leave(yes: bool | None) -> None:
+                if yes:
+                    self.app.exit(0)
+
+            self.app.push_screen(
+                ConfirmScreen(self.dectree.parked_notice(), yes="Quit", no="Stay"), leave
+            )
             return
 
         def answer(yes: bool | None) -> None:
@@ -426,7 +467,9 @@ class WalkScreen(Screen[None]):
 
         self.app.push_screen(
             ConfirmScreen(
-                "Quit and abandon this walk? It is recorded as abandoned.",
+                "Quit and abandon this walk? It is recorded as abandoned."
+                + (f" ({len(parked)} parked walk(s) stay in progress.)" if parked else "")
+                + " To keep it for later, press n, then h.",
                 yes="Quit",
                 no="Keep walking",
             ),

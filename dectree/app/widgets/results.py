@@ -1,20 +1,23 @@
 """The list on the home screen and in the search dialog: trees, or search hits.
 
 One `OptionList` (drawn lazily, so long lists stay cheap) whose entries are
-either trees (title, purpose, number of steps, review badge) or search hits
-(node title, tree, what matched). Selecting an entry posts `StartRequested`.
+either trees (title and review badge; size and purpose on a second line) or
+search hits grouped by tree (node title, strength and kind; what matched).
+Selecting an entry posts `StartRequested`. Tree group headings are disabled
+options, so they are skipped by the cursor and never start anything.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
+from textual.widgets.option_list import Option
 
 from dectree.app.safe import one_line, plain
 
@@ -22,16 +25,24 @@ if TYPE_CHECKING:  # the home screen paints before the engine is imported
     from dectree.engine.search import Hit
     from dectree.model.tree import Tree
 
-MATCH_TEXT = {"exact": "matches", "words": "words in", "fuzzy": "looks like"}
 FIELD_TEXT = {
     "symptoms": "symptom",
     "tree.symptoms": "tree symptom",
     "title": "title",
     "tree.title": "tree title",
+    "choice": "answer",
     "prompt": "question",
+    "detail": "detail",
     "root_cause": "root cause",
+    "resolution": "resolution",
     "reason": "reason",
 }
+STRENGTH_STYLE = {
+    "exact": "bold $text-success",
+    "strong": "bold $text-primary",
+    "weak": "$text-muted",
+}
+WIDTH = 74  # text width when the list has not been laid out yet (an 80-column terminal)
 
 
 def first_sentence(text: str, limit: int = 110) -> str:
@@ -41,15 +52,18 @@ def first_sentence(text: str, limit: int = 110) -> str:
     return one_line(flat[: end + 1] if end >= 0 else flat, limit)
 
 
-def tree_prompt(tree: Tree, today: dt.date) -> Content:
-    """Title and review badge; then the number of steps and what the tree is for."""
+def tree_prompt(tree: Tree, today: dt.date, width: int = WIDTH) -> Content:
+    """Title and review badge; then the number of steps and what the tree is for: two lines."""
     steps = len(tree.nodes)
-    first: list[str | Content | tuple[str, str]] = [plain(one_line(tree.title), "bold")]
-    if tree.review.next_review < today:
-        first += ["  ", (" review overdue ", "bold reverse $text-warning")]
+    badge = " review overdue " if tree.review.next_review < today else ""
+    title = one_line(tree.title, max(20, width - len(badge) - 2))
+    first: list[str | Content | tuple[str, str]] = [plain(title, "bold")]
+    if badge:
+        first += ["  ", (badge, "bold reverse $text-warning")]
+    count = f"{steps} step{'s' if steps != 1 else ''} · "
     second = Content.assemble(
-        (f"{steps} step{'s' if steps != 1 else ''} · ", "$text-secondary"),
-        plain(first_sentence(tree.purpose), "$text-muted"),
+        (count, "$text-secondary"),
+        plain(first_sentence(tree.purpose, max(20, width - len(count))), "$text-muted"),
     )
     return Content.assemble(*first, "\n", second)
 
@@ -60,21 +74,28 @@ def short_title(title: str) -> str:
     return one_line(head or title, 40)
 
 
-def hit_prompt(hit: Hit, tree_title: str) -> Content:
-    """Node title and tree; what matched, on the second line."""
+def hit_prompt(hit: Hit, width: int = WIDTH) -> Content:
+    """Node title, strength and kind; what matched, on the second line: two lines."""
+    tail = f"  {hit.strength} · {hit.kind}"
     first = Content.assemble(
-        plain(one_line(hit.title), "bold"),
-        ("  in ", "$text-muted"),
-        plain(short_title(tree_title), "$text-secondary"),
+        plain(one_line(hit.title, max(20, width - len(tail))), "bold"),
+        "  ",
+        (hit.strength, STRENGTH_STYLE.get(hit.strength, "")),
+        (f" · {hit.kind}", "$text-muted"),
     )
-    how = f"{MATCH_TEXT.get(hit.kind, hit.kind)} {FIELD_TEXT.get(hit.field, hit.field)}: "
-    second = Content.assemble((how, "$text-muted"), plain(one_line(hit.text, 200), "italic $text-muted"))
+    verb = "matches" if hit.strength == "exact" else "words in"
+    how = f"{verb} {FIELD_TEXT.get(hit.field, hit.field)}: "
+    text = one_line(hit.text, max(20, width - len(how)))
+    second = Content.assemble((how, "$text-muted"), plain(text, "italic $text-muted"))
     return Content.assemble(first, "\n", second)
 
 
-def _with_dividers(prompts: Iterable[Content]) -> list[Content | None]:
-    """A divider line after every entry (None adds one; it is not an option)."""
-    return [item for prompt in prompts for item in (prompt, None)]
+def group_prompt(title: str, count: int) -> Content:
+    """The heading of one tree's hits."""
+    return Content.assemble(
+        (f"{short_title(title)}", "bold $text-secondary"),
+        (f"  {count} step{'s' if count != 1 else ''}", "$text-muted"),
+    )
 
 
 class ResultList(OptionList):
@@ -82,40 +103,77 @@ class ResultList(OptionList):
 
     @dataclass
     class StartRequested(Message):
-        """Start a walk in `tree_id` at `node_id` (None: the tree's start)."""
+        """Start a walk in `tree_id` at `node_id` (None: the tree's start); `hit` when a hit was chosen."""
 
         tree_id: str
         node_id: str | None
         query: str | None
+        hit: Hit | None = None
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.targets: list[tuple[str, str | None]] = []
+        # One per option: (tree id, node id or None for the start), or None for a heading.
+        self.targets: list[tuple[str, str | None] | None] = []
+        self.hits: list[Hit | None] = []
         self.query_text: str | None = None
+        self._shown: tuple[str, tuple[object, ...]] | None = None  # what to redraw on resize
+
+    @property
+    def text_width(self) -> int:
+        """Columns an option's text has (the list's width less borders and padding)."""
+        return self.size.width - 6 if self.size.width > 26 else WIDTH
+
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            kind, args = self._shown
+            if kind == "trees":
+                self.show_trees(*args)  # type: ignore[arg-type]
+            else:
+                self.show_hits(*args)  # type: ignore[arg-type]
 
     def show_trees(self, trees: Mapping[str, Tree], today: dt.date) -> None:
         """List every tree, by title."""
         ordered = sorted(trees.values(), key=lambda t: (t.title.casefold(), t.id))
         self.targets = [(t.id, None) for t in ordered]
+        self.hits = [None] * len(ordered)
         self.query_text = None
-        self.set_options(_with_dividers(tree_prompt(t, today) for t in ordered))
+        self._shown = ("trees", (trees, today))
+        width = self.text_width
+        self.set_options(tree_prompt(t, today, width) for t in ordered)
         self.highlighted = 0 if ordered else None
 
     def show_hits(self, hits: Sequence[Hit], trees: Mapping[str, Tree], query: str) -> None:
-        """List search hits, best first."""
-        self.targets = [(h.tree_id, h.node_id) for h in hits]
+        """List search hits grouped by tree (trees in the order of their best hit)."""
+        from dectree.engine.search import group_by_tree
+
+        self.targets, self.hits = [], []
         self.query_text = query
-        titles = {h.tree_id: trees[h.tree_id].title if h.tree_id in trees else h.tree_id for h in hits}
-        self.set_options(_with_dividers(hit_prompt(h, titles[h.tree_id]) for h in hits))
-        self.highlighted = 0 if hits else None
+        self._shown = ("hits", (hits, trees, query))
+        width = self.text_width
+        options: list[Option | Content] = []
+        for tree_id, group in group_by_tree(list(hits)):
+            title = trees[tree_id].title if tree_id in trees else tree_id
+            options.append(Option(group_prompt(title, len(group)), disabled=True))
+            self.targets.append(None)
+            self.hits.append(None)
+            for hit in group:
+                options.append(hit_prompt(hit, width))
+                self.targets.append((hit.tree_id, hit.node_id))
+                self.hits.append(hit)
+        self.set_options(options)
+        first = next((i for i, target in enumerate(self.targets) if target is not None), None)
+        self.highlighted = first
 
     def request_start(self, position: int | None = None) -> bool:
         """Ask to start at the entry at `position` (default the highlighted one)."""
         position = self.highlighted if position is None else position
         if position is None or not 0 <= position < len(self.targets):
             return False
-        tree_id, node_id = self.targets[position]
-        self.post_message(self.StartRequested(tree_id, node_id, self.query_text))
+        target = self.targets[position]
+        if target is None:
+            return False
+        tree_id, node_id = target
+        self.post_message(self.StartRequested(tree_id, node_id, self.query_text, self.hits[position]))
         return True
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -35,8 +35,11 @@ async def test_search_lists_matching_steps_across_trees(make_app: MakeApp) -> No
         await pilot.press(*"too many clients")
         await pilot.pause()
         results = app.screen.query_one(ResultList)
-        assert results.targets[0] == ("db", "start")
-        assert "FATAL: sorry, too many clients already" in widget_text(results)
+        assert results.targets[0] is None  # the heading of the first tree's group
+        assert results.targets[1] == ("db", "start")
+        text = widget_text(results)
+        assert text.startswith("Database connections  2 steps\nToo many clients  exact · question")
+        assert "FATAL: sorry, too many clients already" in text
 
 
 async def test_enter_starts_the_walk_at_the_best_hit(make_app: MakeApp, recorder: Recorder) -> None:
@@ -61,11 +64,14 @@ async def test_down_then_enter_starts_at_another_hit(make_app: MakeApp) -> None:
         await pilot.press(*"restart", "down")
         results = app.screen.query_one(ResultList)
         assert app.focused is results
-        assert len(results.targets) >= 2
-        await pilot.press("down", "enter")
+        hits = [target for target in results.targets if target is not None]
+        assert hits[:3] == [("net", "restart"), ("net", "to-l2"), ("net", "after-restart")]
+        await pilot.press("down", "down", "enter")  # the conclusion "Service was down"
         await pilot.pause()
-        tree_id, node_id = results.targets[1]
-        assert walk(app).session.current.ref == f"{tree_id}:{node_id}"
+        session = walk(app).session
+        # never a conclusion cold: the question whose answer leads there
+        assert session.current.ref == "net:listening"
+        assert session.suggestion == 0  # "Nothing listens" (through the restart action)
 
 
 async def test_enter_on_a_tree_starts_at_its_start(make_app: MakeApp) -> None:
@@ -141,7 +147,7 @@ async def test_search_typed_before_the_index_is_ready_runs_when_it_is(
         app._build_index(app.catalog)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert home.query_one(ResultList).targets[0] == ("db", "start")
+        assert home.query_one(ResultList).targets[1] == ("db", "start")
 
 
 async def test_unknown_tree_is_a_notice_not_a_crash(make_app: MakeApp) -> None:

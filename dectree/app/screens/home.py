@@ -49,7 +49,8 @@ class SearchBox(Input):
         await super()._on_key(event)
 
     def action_results(self) -> None:
-        self.screen.query_one(ResultList).focus()
+        parked = self.screen.query_one("#parked", OptionList)
+        (parked if parked.display else self.screen.query_one(ResultList)).focus()
 
     def action_clear_or_leave(self) -> None:
         if self.value:
@@ -106,7 +107,11 @@ class HomeScreen(Screen[None]):
             Content.assemble(("dectree", "bold $text-accent"), "  troubleshooting decision trees"),
             id="home-title",
         )
-        yield SearchBox(placeholder="Paste an error message or describe the symptom", id="search")
+        yield SearchBox(
+            placeholder="Paste an error message or describe the symptom",
+            id="search",
+            select_on_focus=False,  # typing on a list continues the query, never replaces it
+        )
         yield Static(id="parked-title")
         yield OptionList(id="parked")
         yield Static(id="list-title")
@@ -243,7 +248,7 @@ class HomeScreen(Screen[None]):
                     plain(one_line(tree.title.split(":", 1)[0], 24), "$text-secondary"),
                     (" › ", "$text-muted"),
                     plain(where, "bold"),
-                    (f"  ({self._start.strength}, {len(shown)} steps below)", "$text-muted"),
+                    (f"  ({self._start.strength})", "$text-muted"),
                 )
             )
 

@@ -57,8 +57,6 @@ STRONG_FIELDS = frozenset({"symptoms", "tree.symptoms", "title", "tree.title"})
 _FIELD_RANK = {name: rank for rank, name in enumerate(FIELD_WEIGHTS)}
 
 STRENGTHS = ("exact", "strong", "weak")
-# For the same exact symptom: the node that names the cause first.
-_SPECIFIC = {"conclusion": 0, "escalation": 1, "action": 2, "question": 3}
 
 _PARAMS = {"k1": 1.2, "b": 0.5}  # BM25 saturation and length normalisation
 _MIN_QUERY_IN_SYMPTOM = 8
@@ -72,7 +70,7 @@ _FUZZY_WORDS_PER_TOKEN = 3
 _FUZZY_WEIGHT = 0.5
 # Strong: this share of the query's term weight found in symptoms or titles,
 # with at least one distinctive term (found in few nodes) among them.
-_STRONG_SHARE = 0.3
+_STRONG_SHARE = 0.7
 _DISTINCTIVE_SHARE = 0.04
 
 
@@ -261,8 +259,10 @@ class SearchIndex:
         """The best `limit` nodes for `query`, best first.
 
         Exact hits come first (the longer the symptom against the query, the
-        better; for the same symptom, a conclusion before the question that
-        leads to it), then the rest by BM25F score.
+        better; equal ones by tree and node id, as the tree authors' tests
+        expect), then the rest by BM25F score. Which of two nodes sharing a
+        symptom ranks first matters little: a conclusion is entered at the
+        question that decides it, usually the other node.
         """
         norm = normalise(query)
         if not norm or limit <= 0:
@@ -305,9 +305,9 @@ class SearchIndex:
         self, item: tuple[int, tuple[float, float, str, int]]
     ) -> tuple[float, int, float, str, str]:
         node, (share, score, strength, _) = item
-        tree_id, node_id, _, kind = self._nodes[node]
+        tree_id, node_id, _, _ = self._nodes[node]
         if strength == "exact":
-            return (-share, _SPECIFIC.get(kind, 3), 0.0, tree_id, node_id)
+            return (-share, 0, 0.0, tree_id, node_id)
         return (-share, 0, -score, tree_id, node_id)
 
     def _exact(self, norm: str) -> dict[int, float]:
@@ -531,7 +531,8 @@ def entry(trees: Mapping[str, Tree], hits: list[Hit]) -> Start | None:
     An exact or strong top hit starts at its node, or, for a conclusion or an
     escalation, at the question that decides it. An exact symptom found in
     several trees, or a strong hit with a close rival in another tree, is not
-    sure of its tree: the words of the query decide, as for a weak top hit. A
+    sure of its tree: when the words of the query point elsewhere, it is
+    treated as a weak top hit. A
     weak top hit never starts deep: the walk starts at the first question of
     the tree the hits point to, if they clearly point to one.
     """
@@ -543,10 +544,11 @@ def entry(trees: Mapping[str, Tree], hits: list[Hit]) -> Start | None:
         rivals = [h for h in hits if h.strength == "exact" and h.share >= top.share - 1e-9]
         if len({h.tree_id for h in rivals}) == 1:
             return _start_at_hit(trees[top.tree_id], top)
+        # The same symptom in several trees: follow the ranking, unless the
+        # other words of the query point to a tree without that symptom.
         tree_id = _best_tree(hits)
-        chosen = next((h for h in rivals if h.tree_id == tree_id), None)
-        if chosen is not None:
-            return _start_at_hit(trees[chosen.tree_id], chosen)
+        if tree_id is None or any(h.tree_id == tree_id for h in rivals):
+            return _start_at_hit(trees[top.tree_id], top)
     elif top.strength == "strong":
         rival = next(
             (h for h in hits[1:] if h.tree_id != top.tree_id and h.strength == "strong"), None

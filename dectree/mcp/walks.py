@@ -27,7 +27,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from dectree.engine.events import SessionOutcome
-from dectree.engine.search import SearchIndex
+from dectree.engine.search import SearchIndex, Start, entry, worth_showing
 from dectree.engine.session import Session, SessionState, WalkError
 from dectree.engine.walk import LABEL_CONTINUE, LABEL_DONE
 from dectree.model.catalog import Catalog
@@ -217,61 +217,39 @@ class Walks:
         return self._index
 
     def search(self, query: str, limit: int = 10) -> SearchResult:
+        result, _ = self._search(query, limit)
+        return result
+
+    def _search(self, query: str, limit: int = 10) -> tuple[SearchResult, tuple[Start | None, int]]:
+        """The hits and where a walk starts (`dectree.engine.search.entry`, as in the app)."""
         query = _text(query, "query")
         if not query.strip():
             raise ToolFailure("query is empty: pass the error message or a sentence describing it")
-        hits = self.index.search(query, limit=max(1, min(limit, 50)))
+        hits = self.index.search(query, limit=50)
+        trees = {k: v.tree for k, v in self.catalog.trees.items()}
+        start = entry(trees, hits)
         out = [
             SearchHit(
                 tree=h.tree_id,
                 node=h.node_id,
                 kind=self._kind(h.tree_id, h.node_id),
                 title=h.title,
-                strength=_strength(h.kind),
+                strength=h.strength,
                 field=h.field,
                 text=h.text,
             )
-            for h in hits
+            for h in worth_showing(hits, max(1, min(limit, 50)))
         ]
-        return SearchResult(query=query, entry=self._entry(out), hits=out)
-
-    def _entry(self, hits: list[SearchHit]) -> Entry | None:
-        """Where a walk from this search starts: never cold on a conclusion or escalation."""
-        if not hits:
-            return None
-        top = hits[0]
-        if top.strength == "weak":
-            tree = self.catalog.trees[top.tree].tree
-            return Entry(
-                tree=top.tree,
-                node=tree.start,
-                kind="question",
-                strength="weak",
-                why=f"weak match in {top.field}: start at the tree's first question",
+        found = None
+        if start is not None:
+            found = Entry(
+                tree=start.tree_id,
+                node=start.node_id,
+                kind=self._kind(start.tree_id, start.node_id),
+                strength=start.strength,
+                why=start.why,
             )
-        node = top.node
-        if top.kind in ("conclusion", "escalation"):
-            node = self._deciding_question(top.tree, top.node) or node
-        return Entry(
-            tree=top.tree,
-            node=node,
-            kind=self._kind(top.tree, node),
-            strength=top.strength,
-            why=f"{top.strength} match in {top.field} of {top.node}: {top.text[:120]}",
-        )
-
-    def _deciding_question(self, tree_id: str, node_id: str) -> str | None:
-        """The nearest question (from the tree's start) whose answer leads to `node_id`."""
-        tree = self.catalog.trees[tree_id].tree
-        ref = node_id
-        best: tuple[int, str] | None = None
-        depth = _depths(tree)
-        for qid, node in tree.nodes.items():
-            if isinstance(node, Question) and any(_local(c.next, tree_id) == ref for c in node.choices):
-                d = depth.get(qid)
-                if d is not None and (best is None or d > best[0]):
-                    best = (d, qid)
-        return None if best is None else best[1]
+        return SearchResult(query=query, entry=found, hits=out), (start, len(hits))
 
     def _kind(self, tree_id: str, node_id: str) -> Kind:
         return self.catalog.trees[tree_id].tree.nodes[node_id].kind
@@ -290,15 +268,16 @@ class Walks:
     ) -> Step:
         if tree is None and query is None:
             raise ToolFailure("give a tree id (see the trees tool) or a query (the error you see)")
-        via: str | None = None
+        from_search: tuple[str, Start, int] | None = None
         if tree is None:
-            found = self.search(query or "")
-            if found.entry is None:
+            found, (start, count) = self._search(query or "")
+            if found.entry is None or start is None:
                 raise ToolFailure(
-                    f"nothing in the trees matches {query!r}: pick a tree instead "
+                    f"nothing in the trees matches {query!r} clearly: pick a tree instead "
                     f"({', '.join(sorted(self.catalog.trees))})"
                 )
-            tree, node, via = found.entry.tree, found.entry.node, found.query
+            tree, node = found.entry.tree, found.entry.node
+            from_search = (found.query, start, count)
         tree = _text(tree, "tree")
         if tree not in self.catalog.trees:
             raise ToolFailure(f"unknown tree {tree!r}; trees: {', '.join(sorted(self.catalog.trees))}")
@@ -315,7 +294,10 @@ class Walks:
         session = Session(self.catalog, clock=self.clock)
         recorder(session)
         try:
-            session.start(tree, node, via_search=via)
+            if from_search is not None:
+                session.start_from_search(*from_search)
+            else:
+                session.start(tree, node)
             for name, value in (variables or {}).items():
                 self._set(session, name, value)
         except WalkError as exc:
@@ -649,41 +631,6 @@ def _choice(choices: list, choice: str | int) -> int | str:  # type: ignore[type
         if label.casefold() == text.casefold():
             return i
     raise ToolFailure(f"no answer labelled {text!r}; answers: " + "; ".join(labels))
-
-
-def _strength(kind: str) -> str:
-    return {"exact": "exact", "words": "strong", "fuzzy": "weak"}.get(kind, kind)
-
-
-def _local(ref: str, tree_id: str) -> str | None:
-    if ":" in ref:
-        tree, _, node = ref.partition(":")
-        return node if tree == tree_id else None
-    return ref
-
-
-def _depths(tree: object) -> dict[str, int]:
-    from dectree.model.tree import Tree
-
-    assert isinstance(tree, Tree)
-    depth = {tree.start: 0}
-    frontier = [tree.start]
-    while frontier:
-        nxt = []
-        for nid in frontier:
-            node = tree.nodes.get(nid)
-            if node is None:
-                continue
-            refs = [c.next for c in node.choices] if isinstance(node, Question) else []
-            if isinstance(node, (Action, Escalation)) and node.next:
-                refs.append(node.next)
-            for ref in refs:
-                local = _local(ref, tree.id)
-                if local is not None and local not in depth:
-                    depth[local] = depth[nid] + 1
-                    nxt.append(local)
-        frontier = nxt
-    return depth
 
 
 def _redact(output: str, session: Session) -> str:

@@ -31,7 +31,7 @@ async def test_a_conclusion_hit_opens_the_question_that_decides_it(
         await pilot.press(*"service was down after the restart")
         await pilot.pause()
         title = widget_text(app.screen.query_one("#list-title"))
-        assert title.startswith("Enter: Service unreachable › Is the port open  (strong)")
+        assert title.startswith("Enter: Service unreachable \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} Is the port open  (strong)")
         await pilot.press("enter")
         await pilot.pause()
         screen = walk(app)

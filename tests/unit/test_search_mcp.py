@@ -60,7 +60,7 @@ CASES: list[tuple[str, str]] = [
     (
         "2026-11-26T03:15:02.113Z [ERROR] MCP server \"reports\" Tool 'export_data' failed: "
         "MCP error -32001: Request timed out",
-        "conc-tool-timeout",
+        "client-timeout",
     ),
     # Streamable HTTP
     (

@@ -9,7 +9,7 @@ import pytest
 
 from dectree.engine.events import Parked, SearchPerformed, Unparked
 from dectree.engine.search import SearchIndex, entry
-from dectree.engine.session import Session, WalkError, tree_map
+from dectree.engine.session import Session, WalkError
 from dectree.model.catalog import Catalog
 from dectree.records.export import render_json, render_markdown
 from dectree.records.reader import read_journal

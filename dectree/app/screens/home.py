@@ -246,7 +246,7 @@ class HomeScreen(Screen[None]):
                 Content.assemble(
                     ("Enter: ", "bold $text-primary"),
                     plain(one_line(tree.title.split(":", 1)[0], 24), "$text-secondary"),
-                    (" › ", "$text-muted"),
+                    (" \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} ", "$text-muted"),
                     plain(where, "bold"),
                     (f"  ({self._start.strength})", "$text-muted"),
                 )

@@ -283,22 +283,26 @@ def test_weak_hits_split_between_trees_start_nowhere() -> None:
     assert entry(trees, hits) is None
 
 
-def test_an_exact_symptom_in_two_trees_is_settled_by_the_other_words() -> None:
+def test_an_exact_symptom_in_several_trees_defers_to_the_other_words() -> None:
     trees = {
         "net": tree(
             "net",
             {"refused": {"title": "Port closed", "symptoms": ["Connection refused"], "root_cause": "tcp listener gone"}},
         ),
-        "mcp": tree(
-            "mcp",
-            {"down": {"title": "MCP server down", "symptoms": ["Connection refused"], "root_cause": "the mcp server crashed"}},
+        "db": tree(
+            "db",
+            {"down": {"title": "Database down", "symptoms": ["Connection refused"], "root_cause": "postgres stopped"}},
         ),
+        "mcp": tree("mcp", {"srv": {"title": "MCP server crashed", "root_cause": "the mcp server died"}}),
     }
     index = SearchIndex(trees)
-    start = entry(trees, index.search("remote mcp server: Connection refused"))
-    assert start is not None and start.tree_id == "mcp"
+    # The words point to a tree without the symptom: its first question, weak.
+    start = entry(trees, index.search("remote mcp server crashed: Connection refused"))
+    assert start is not None
+    assert (start.tree_id, start.node_id, start.strength) == ("mcp", "srv", "weak")
+    # Otherwise the ranking decides among the trees that have it (ties by id).
     start = entry(trees, index.search("tcp listener: Connection refused"))
-    assert start is not None and start.tree_id == "net"
+    assert start is not None and (start.ref, start.strength) == ("db:down", "exact")
 
 
 def test_search_over_100k_nodes_finds_the_right_node() -> None:

@@ -199,6 +199,12 @@ class SearchIndex:
         for entry in entries:
             self._add_node(entry, symptom_tokens)
         self._postings = dict(self._postings)
+        # For common terms: the nodes holding them in a symptom or title (set operations in C).
+        self._strong_nodes: dict[str, frozenset[int]] = {
+            term: frozenset(node for node, posting in postings.items() if posting[2])
+            for term, postings in self._postings.items()
+            if len(postings) > _COMMON_POSTINGS
+        }
         self._symptom_words = dict(self._symptom_words)
         self._avg_length = (sum(self._length) / len(self._length)) if self._length else 1.0
         self._index_symptom_keys(symptom_tokens)
@@ -274,7 +280,12 @@ class SearchIndex:
                 share -= _TREE_LEVEL_PENALTY  # the node that owns the symptom wins
             if node not in exact or exact[node][0] < share:
                 exact[node] = (share, field_index)
-        words = self._words(query, limit, extra=exact.keys())
+        if len(exact) > limit:  # a symptom shared by many nodes: only the best are shown
+            kept = heapq.nsmallest(
+                limit, exact, key=lambda n: (-round(exact[n][0], 3), self._nodes[n][:2])
+            )
+            exact = {node: exact[node] for node in kept}
+        words = self._words(query, limit, extra=exact.keys(), only_extra=len(exact) >= limit)
         best: dict[int, tuple[float, float, str, int]] = {}  # node -> (share, score, strength, field)
         for node, (share, field_index) in exact.items():
             score = words[node][0] if node in words else 0.0
@@ -282,9 +293,15 @@ class SearchIndex:
         for node, (score, strength, field_index) in words.items():
             if node not in best:
                 best[node] = (0.0, score, strength, field_index)
-        top = heapq.nsmallest(limit, best.items(), key=self._rank_key)
+        nodes = self._nodes
+        ranked = heapq.nsmallest(
+            limit,
+            ((-share, -score if strength != "exact" else 0.0, *nodes[node][:2], node)
+             for node, (share, score, strength, _) in best.items()),
+        )
         hits = []
-        for node, (share, score, strength, field_index) in top:
+        for *_, node in ranked:
+            share, score, strength, field_index = best[node]
             tree_id, node_id, title, kind = self._nodes[node]
             hits.append(
                 Hit(
@@ -300,15 +317,6 @@ class SearchIndex:
                 )
             )
         return hits
-
-    def _rank_key(
-        self, item: tuple[int, tuple[float, float, str, int]]
-    ) -> tuple[float, int, float, str, str]:
-        node, (share, score, strength, _) = item
-        tree_id, node_id, _, _ = self._nodes[node]
-        if strength == "exact":
-            return (-share, 0, 0.0, tree_id, node_id)
-        return (-share, 0, -score, tree_id, node_id)
 
     def _exact(self, norm: str) -> dict[int, float]:
         """Symptom fields in the query or holding the query -> the share of the longer they are."""
@@ -339,62 +347,65 @@ class SearchIndex:
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def _words(
-        self, query: str, limit: int, extra: Iterable[int] = ()
+        self, query: str, limit: int, extra: Iterable[int] = (), *, only_extra: bool = False
     ) -> dict[int, tuple[float, str, int]]:
-        """Term and look-alike matches -> (BM25F score, strength, best field)."""
+        """Term and look-alike matches -> (BM25F score, strength, best field).
+
+        Scored term at a time: each slot's best alternative per node is kept,
+        then summed, so a node costs only the postings it is in.
+        """
         slots = [self._resolve(slot) for slot in query_slots(query)]
         slots = [slot for slot in slots if slot]
         if not slots:
             return {}
         n_nodes = max(len(self._nodes), 1)
         distinctive = max(3, n_nodes * _DISTINCTIVE_SHARE)
-        # Each slot: alternatives (postings, idf * weight, distinctive); a slot
-        # counts its best alternative in a node.
-        weighted = [
-            [
-                (
-                    self._postings[term],
-                    self._idf(term) * weight,
-                    not fuzzy and len(self._postings[term]) <= distinctive,
-                    not fuzzy,
-                )
-                for term, weight, fuzzy in slot
-            ]
-            for slot in slots
-        ]
-        slot_weight = [max(alt[1] for alt in alts) for alts in weighted]
-        total = sum(slot_weight) or 1.0
-        candidates = self._candidates([term for slot in slots for term, _, _ in slot], limit)
-        candidates.update(extra)
+        if only_extra:
+            candidates = set(extra)
+        else:
+            candidates = self._candidates([term for slot in slots for term, _, _ in slot], limit)
+            candidates.update(extra)
         k1, b, avg = _PARAMS["k1"], _PARAMS["b"], self._avg_length
         k1_plus = k1 + 1
         lengths = self._length
-        result: dict[int, tuple[float, str, int]] = {}
-        for node in candidates:
-            norm_len = k1 * (1 - b + b * lengths[node] / avg)
-            score = strong_weight = 0.0
-            sharp = False
-            best_gain, best_field = -1.0, -1
-            for alts, weight in zip(weighted, slot_weight, strict=True):
-                gain, posting, rare, literal = 0.0, None, False, False
-                for postings, idf, is_rare, is_literal in alts:
-                    found = postings.get(node)
-                    if found is not None:
-                        tf = found[0]
-                        g = idf * tf * k1_plus / (tf + norm_len)
-                        if g > gain:
-                            gain, posting, rare, literal = g, found, is_rare, is_literal
-                if posting is None:
-                    continue
-                score += gain
+        norm_len = {node: k1 * (1 - b + b * lengths[node] / avg) for node in candidates}
+        score: dict[int, float] = dict.fromkeys(candidates, 0.0)
+        strong_weight: dict[int, float] = {}
+        sharp: set[int] = set()
+        best: dict[int, tuple[float, int]] = {}  # node -> (best gain, its field)
+        total = 0.0
+        for slot in slots:
+            # node -> (gain, posting, distinctive, literal) of the slot's best alternative
+            found: dict[int, tuple[float, _Posting, bool, bool]] = {}
+            weight = 0.0
+            for term, term_weight, fuzzy in slot:
+                postings = self._postings[term]
+                idf = self._idf(term) * term_weight
+                weight = max(weight, idf)
+                rare = not fuzzy and len(postings) <= distinctive
+                if len(postings) < len(candidates):
+                    pairs = [(n, p) for n, p in postings.items() if n in norm_len]
+                else:
+                    pairs = [(n, postings[n]) for n in candidates if n in postings]
+                for node, posting in pairs:
+                    tf = posting[0]
+                    gain = idf * tf * k1_plus / (tf + norm_len[node])
+                    if node not in found or gain > found[node][0]:
+                        found[node] = (gain, posting, rare, not fuzzy)
+            total += weight
+            for node, (gain, posting, rare, literal) in found.items():
+                score[node] += gain
                 if posting[2] and literal:
-                    strong_weight += weight
-                    sharp = sharp or rare
-                if gain > best_gain:
-                    best_gain, best_field = gain, posting[1]
-            if best_field >= 0:
-                is_strong = sharp and strong_weight / total >= _STRONG_SHARE
-                result[node] = (score, "strong" if is_strong else "weak", best_field)
+                    strong_weight[node] = strong_weight.get(node, 0.0) + weight
+                    if rare:
+                        sharp.add(node)
+                if node not in best or gain > best[node][0]:
+                    best[node] = (gain, posting[1])
+        total = total or 1.0
+        result: dict[int, tuple[float, str, int]] = {}
+        for node, (_, field_index) in best.items():
+            is_strong = node in sharp and strong_weight.get(node, 0.0) / total >= _STRONG_SHARE
+            result[node] = (score[node], "strong" if is_strong else "weak", field_index)
         return result
 
     def _resolve(self, slot: Slot) -> list[tuple[str, float, bool]]:
@@ -440,12 +451,11 @@ class SearchIndex:
                 break
             found = narrower
         if len(found) > _MAX_SCORED:
-            postings = self._postings[terms[0]]
-            strong = {node for node in found if postings[node][2]}
+            strong = found.intersection(self._strong_nodes.get(terms[0], ()))
             if len(strong) >= limit:
                 found = strong
         if len(found) > _MAX_SCORED:
-            found = set(heapq.nsmallest(_MAX_SCORED, found))
+            found = set(sorted(found)[:_MAX_SCORED])
         return found
 
     def _similar(self, word: str) -> list[tuple[str, float]]:

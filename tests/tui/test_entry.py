@@ -244,3 +244,36 @@ async def test_all_five_shipped_trees_fit_80x24() -> None:
         assert results.option_count == 5
         for index in range(5):
             assert len(results.get_option_at_index(index).prompt.split("\n")) == 2
+
+
+async def test_home_is_in_the_palette_and_resume_is_offered_only_with_parked_walks(
+    make_app: MakeApp,
+) -> None:
+    app = make_app(tree="net")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Home" in titles
+        await pilot.press("h")
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert "Resume walk" in [c.title for c in app.get_system_commands(home)]
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        walk(app)
+        app.go_home()
+        await pilot.pause()
+        assert "Resume walk" not in [c.title for c in app.get_system_commands(app.screen)]
+
+
+async def test_a_walk_parked_in_a_journal_is_taken_up_when_reopened(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        session = app.new_session()
+        session.start("net")
+        session.park()  # as `dectree resume` replays a walk parked before quitting
+        app.open_walk(session)
+        await pilot.pause()
+        assert walk(app).session is session and not session.parked

@@ -39,6 +39,12 @@ async def test_a_conclusion_hit_opens_the_question_that_decides_it(
         choices = widget_text(screen.query_one(ChoiceList))
         assert "1  Nothing listens  (search suggests this)" in choices
         assert "search suggests" not in choices.split("\n", 1)[1]
+        notice = app._notifications
+        assert any(
+            "Words in title: Service was down" in n.message
+            and "Search suggests answer 1: Nothing listens" in n.message
+            for n in notice
+        )
         search = [e for e in recorder.events if isinstance(e, SearchPerformed)]
         assert len(search) == 1
         assert (search[0].entry, search[0].hit, search[0].strength) == (

@@ -29,7 +29,7 @@ from dectree.app.widgets.command_block import CommandBlock
 from dectree.app.widgets.header import WalkHeader
 from dectree.app.widgets.node_view import NodeView
 from dectree.app.widgets.path_panel import PathPanel, step_tooltip
-from dectree.engine.events import Event, SessionOutcome
+from dectree.engine.events import Event, SearchPerformed, SessionOutcome
 from dectree.engine.search import Start
 from dectree.engine.session import Session, SessionState, WalkError
 from dectree.engine.walk import jump_label
@@ -102,6 +102,27 @@ class WalkScreen(Screen[None]):
         self._unsubscribe = self.session.subscribe(self._on_event)
         await self.sync()
         self.query_one(ChoiceList).focus()
+        if self.from_search is not None:
+            self._explain_entry()
+
+    def _explain_entry(self) -> None:
+        """Say why the walk starts here: what search matched, and what it suggests."""
+        found = next(
+            (e for e in reversed(self.session.events) if isinstance(e, SearchPerformed)), None
+        )
+        if found is None or found.entry is None:
+            return
+        if found.matched is None:
+            text = "No step matched clearly: this is the tree's first question."
+        else:
+            how = "Matched" if found.strength == "exact" else "Words in"
+            text = f"{how} {found.field}: {one_line(found.matched, 80)}"
+        if found.suggested is not None and found.suggested_label is not None:
+            text += (
+                f"\nSearch suggests answer {found.suggested + 1}: "
+                f"{one_line(found.suggested_label, 60)}. Check it: b goes back to the results."
+            )
+        self.notify(text, title=f"From search ({found.strength})", timeout=12, markup=False)
 
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:

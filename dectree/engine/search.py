@@ -26,6 +26,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dectree.engine.terms import SYNONYM_WEIGHT, Slot, field_terms, query_slots, stem
 from dectree.engine.walk import node_prompt
@@ -199,12 +200,8 @@ class SearchIndex:
         for entry in entries:
             self._add_node(entry, symptom_tokens)
         self._postings = dict(self._postings)
-        # For common terms: the nodes holding them in a symptom or title (set operations in C).
-        self._strong_nodes: dict[str, frozenset[int]] = {
-            term: frozenset(node for node, posting in postings.items() if posting[2])
-            for term, postings in self._postings.items()
-            if len(postings) > _COMMON_POSTINGS
-        }
+        # Common terms: the nodes holding them in a symptom or title, made on first use.
+        self._strong_nodes: dict[str, frozenset[int]] = {}
         self._symptom_words = dict(self._symptom_words)
         self._avg_length = (sum(self._length) / len(self._length)) if self._length else 1.0
         self._index_symptom_keys(symptom_tokens)
@@ -226,15 +223,15 @@ class SearchIndex:
             self._field_name.append(name)
             self._field_text.append(text)
             weight = FIELD_WEIGHTS[name]
-            terms = field_terms(text)
-            length += weight * len(terms)
+            term_counts, size = _term_counts(text)
+            length += weight * size
             rank = _FIELD_RANK[name]
-            for term, count in Counter(terms).items():
+            for term, count in term_counts:
                 counts[term] += weight * count
                 if term not in best or rank < best[term][0]:
                     best[term] = (rank, index)
             if name in STRONG_FIELDS:
-                strong.update(terms)
+                strong.update(term for term, _ in term_counts)
             if name.endswith("symptoms"):
                 self._symptom_norm[index] = normalise(text)
                 self._symptom_node[index] = node
@@ -451,12 +448,21 @@ class SearchIndex:
                 break
             found = narrower
         if len(found) > _MAX_SCORED:
-            strong = found.intersection(self._strong_nodes.get(terms[0], ()))
+            strong = found.intersection(self._strong_of(terms[0]))
             if len(strong) >= limit:
                 found = strong
         if len(found) > _MAX_SCORED:
             found = set(sorted(found)[:_MAX_SCORED])
         return found
+
+    def _strong_of(self, term: str) -> frozenset[int]:
+        """The nodes holding `term` in a symptom or title (kept once made)."""
+        nodes = self._strong_nodes.get(term)
+        if nodes is None:
+            postings = self._postings[term]
+            nodes = frozenset(node for node, posting in postings.items() if posting[2])
+            self._strong_nodes[term] = nodes
+        return nodes
 
     def _similar(self, word: str) -> list[tuple[str, float]]:
         """Indexed words that look like `word` (a typo), with their similarity."""
@@ -473,6 +479,13 @@ class SearchIndex:
                 scored.append((candidate, similarity))
         scored.sort(key=lambda item: (-item[1], item[0]))
         return scored[:_FUZZY_WORDS_PER_TOKEN]
+
+
+@lru_cache(maxsize=65_536)
+def _term_counts(text: str) -> tuple[tuple[tuple[str, int], ...], int]:
+    """The distinct terms of a field with their counts, and the number of terms."""
+    terms = field_terms(text)
+    return tuple(Counter(terms).items()), len(terms)
 
 
 def _plain_words(text: str) -> list[str]:

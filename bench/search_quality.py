@@ -91,6 +91,23 @@ def prose_cases(path: Path = PROSE) -> list[Case]:
     return cases
 
 
+def incident_cases(paths: list[str]) -> list[Case]:
+    """Each scenario's incident as its tree's author wrote it, labelled with where the walk ends.
+
+    Not part of the labelled set (the floors do not apply): a check on words
+    written by someone else, for a case that always has a precise answer.
+    """
+    from dectree.model.catalog import load_catalog
+    from dectree.model.tree import split_ref
+
+    cases = []
+    for tree_id, loaded in sorted(load_catalog(paths).trees.items()):
+        for scenario in loaded.tree.scenarios:
+            owner, node = split_ref(scenario.expect, tree_id)
+            cases.append(Case("scenario incident", scenario.incident, (f"{owner}:{node}",)))
+    return cases
+
+
 def all_cases() -> list[Case]:
     """The whole labelled set."""
     return line_cases() + prose_cases() + prose_cases(PROSE_LATE)
@@ -242,7 +259,7 @@ def main() -> int:
     parser.add_argument("--misses", action="store_true", help="list every wrong or empty entry")
     args = parser.parse_args()
     trees = load_trees(args.paths)
-    tallies = evaluate(trees, all_cases())
+    tallies = evaluate(trees, all_cases() + incident_cases(args.paths))
     report = {kind: tallies[kind].rates() for kind in sorted(tallies)}
     if args.format == "json":
         print(json.dumps(report, indent=2))

@@ -241,11 +241,14 @@ class HomeScreen(Screen[None]):
         else:
             tree = trees[self._start.tree_id]
             node = tree.nodes[self._start.node_id]
-            where = one_line(node.title or self._start.node_id, 40)
+            # "Enter: " + tree + " › " + step + "  (strength)" on one line
+            room = max(30, self.size.width - 4 - 7 - 3 - 4 - len(self._start.strength))
+            tree_name = one_line(tree.title.split(":", 1)[0], max(12, room // 3))
+            where = one_line(node.title or self._start.node_id, max(18, room - len(tree_name)))
             self.query_one("#list-title", Static).update(
                 Content.assemble(
                     ("Enter: ", "bold $text-primary"),
-                    plain(one_line(tree.title.split(":", 1)[0], 24), "$text-secondary"),
+                    plain(tree_name, "$text-secondary"),
                     (" \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} ", "$text-muted"),
                     plain(where, "bold"),
                     (f"  ({self._start.strength})", "$text-muted"),

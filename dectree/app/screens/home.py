@@ -243,8 +243,11 @@ class HomeScreen(Screen[None]):
             node = tree.nodes[self._start.node_id]
             # "Enter: " + tree + " › " + step + "  (strength)" on one line
             room = max(30, self.size.width - 4 - 7 - 3 - 4 - len(self._start.strength))
-            tree_name = one_line(tree.title.split(":", 1)[0], max(12, room // 3))
-            where = one_line(node.title or self._start.node_id, max(18, room - len(tree_name)))
+            tree_name = one_line(tree.title.split(":", 1)[0])
+            where = one_line(node.title or self._start.node_id)
+            if len(tree_name) + len(where) > room:  # the tree's name gives way first
+                tree_name = one_line(tree_name, max(12, room - len(where)))
+                where = one_line(where, max(18, room - len(tree_name)))
             self.query_one("#list-title", Static).update(
                 Content.assemble(
                     ("Enter: ", "bold $text-primary"),

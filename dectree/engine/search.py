@@ -65,6 +65,8 @@ _TREE_LEVEL_PENALTY = 0.001
 # A term in more nodes than this only adds weight to nodes already found.
 _COMMON_POSTINGS = 2_000
 _MAX_SCORED = 1_000
+# At most this many distinct terms of a query are scored (a pasted page of log).
+_MAX_SLOTS = 48
 _MIN_FUZZY_LEN = 4
 _FUZZY_MIN_SIMILARITY = 0.5
 _FUZZY_WORDS_PER_TOKEN = 3
@@ -355,6 +357,10 @@ class SearchIndex:
         slots = [slot for slot in slots if slot]
         if not slots:
             return {}
+        if len(slots) > _MAX_SLOTS:  # a whole log pasted: its rarest terms say the most
+            slots = heapq.nlargest(
+                _MAX_SLOTS, slots, key=lambda slot: max(self._idf(t) * w for t, w, _ in slot)
+            )
         n_nodes = max(len(self._nodes), 1)
         distinctive = max(3, n_nodes * _DISTINCTIVE_SHARE)
         if only_extra:

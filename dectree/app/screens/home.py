@@ -241,7 +241,7 @@ class HomeScreen(Screen[None]):
         else:
             tree = trees[self._start.tree_id]
             node = tree.nodes[self._start.node_id]
-            # "Enter: " + tree + " › " + step + "  (strength)" on one line
+            # "Enter: " + tree + separator + step + "  (strength)" on one line
             room = max(30, self.size.width - 4 - 7 - 3 - 4 - len(self._start.strength))
             tree_name = one_line(tree.title.split(":", 1)[0])
             where = one_line(node.title or self._start.node_id)

@@ -68,3 +68,17 @@ def test_accuracy_floor(figures: dict[str, dict[str, float]], metric: str, kind:
         assert value >= floor, f"{kind} {metric} {value:.1%} is below the floor {floor:.0%}"
     else:
         assert value <= floor, f"{kind} {metric} {value:.1%} is above the ceiling {floor:.0%}"
+
+
+def test_enter_never_opens_a_conclusion_or_an_escalation() -> None:
+    from dectree.engine.search import SearchIndex, entry
+
+    q = quality()
+    trees = q.load_trees([str(ROOT / "trees")])
+    index = SearchIndex(trees)
+    cases = q.all_cases() + q.incident_cases([str(ROOT / "trees")])
+    for case in cases:
+        start = entry(trees, index.search(case.query))
+        if start is not None:
+            node = trees[start.tree_id].nodes[start.node_id]
+            assert node.kind in ("question", "action"), (case.query, start.ref)

@@ -283,3 +283,23 @@ async def test_a_walk_parked_in_a_journal_is_taken_up_when_reopened(make_app: Ma
         app.open_walk(session)
         await pilot.pause()
         assert walk(app).session is session and not session.parked
+
+
+async def test_the_tree_enter_goes_to_is_listed_first(make_app: MakeApp) -> None:
+    from dectree.engine.search import Hit
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        results = app.screen.query_one(ResultList)
+        hits = [
+            Hit("net", "listening", "Is the port open", 9.0, "title", "weak", "x", "question"),
+            Hit("db", "start", "Too many clients", 8.0, "title", "weak", "y", "question"),
+            Hit("db", "pool", "Connection pool exhausted", 7.0, "title", "weak", "z", "conclusion"),
+        ]
+        assert app.catalog is not None
+        trees = {t.id: t for t in (loaded.tree for loaded in app.catalog.trees.values())}
+        results.show_hits(hits, trees, "q", first_tree="db")
+        assert results.targets == [None, ("db", "start"), ("db", "pool"), None, ("net", "listening")]
+        results.show_hits(hits, trees, "q")
+        assert results.targets[:2] == [None, ("net", "listening")]

@@ -165,7 +165,7 @@ class HomeScreen(Screen[None]):
         title.update(
             Content.assemble(
                 (f"Walks in progress ({len(parked)})", "bold $text-primary"),
-                ("  Enter or ctrl+r resumes", "$text-muted"),
+                ("  ctrl+r resumes the last; \N{DOWNWARDS ARROW} and Enter, any", "$text-muted"),
             )
         )
         listing.set_options(parked_prompt(s) for s in parked)
@@ -233,7 +233,7 @@ class HomeScreen(Screen[None]):
         hits = app.index.search(text, limit=SEARCH_LIMIT)
         self._start, self._hit_count = entry(trees, hits), len(hits)
         shown = worth_showing(hits, SHOWN_LIMIT)
-        results.show_hits(shown, trees, text)
+        results.show_hits(shown, trees, text, self._start.tree_id if self._start else None)
         if not shown:
             self._title("No matching steps: try part of the error message, or fewer words")
         elif self._start is None:
@@ -273,7 +273,8 @@ class HomeScreen(Screen[None]):
         results = self.query_one(ResultList)
         query = event.value.strip()
         if not query:
-            results.focus()
+            parked = self.query_one("#parked", OptionList)
+            (parked if parked.display else results).focus()
             return
         if self._start is not None:
             self.dectree.start_from_search(event.value, self._start, self._hit_count)

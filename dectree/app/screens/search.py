@@ -79,7 +79,12 @@ class SearchScreen(ModalScreen[tuple[Start, str, int] | None]):
         text = query.strip()
         hits = app.index.search(text, limit=SEARCH_LIMIT) if text else []
         self._start, self._count = entry(trees, hits), len(hits)
-        self.query_one(ResultList).show_hits(worth_showing(hits, SHOWN_LIMIT), trees, text)
+        self.query_one(ResultList).show_hits(
+            worth_showing(hits, SHOWN_LIMIT),
+            trees,
+            text,
+            self._start.tree_id if self._start else None,
+        )
         line = self.query_one("#walk-search-entry", Static)
         if not text:
             line.update("")

@@ -142,16 +142,25 @@ class ResultList(OptionList):
         self.set_options(tree_prompt(t, today, width) for t in ordered)
         self.highlighted = 0 if ordered else None
 
-    def show_hits(self, hits: Sequence[Hit], trees: Mapping[str, Tree], query: str) -> None:
-        """List search hits grouped by tree (trees in the order of their best hit)."""
+    def show_hits(
+        self,
+        hits: Sequence[Hit],
+        trees: Mapping[str, Tree],
+        query: str,
+        first_tree: str | None = None,
+    ) -> None:
+        """List search hits grouped by tree: `first_tree` (where Enter goes) first,
+        then the others in the order of their best hit."""
         from dectree.engine.search import group_by_tree
 
         self.targets, self.hits = [], []
         self.query_text = query
-        self._shown = ("hits", (hits, trees, query))
+        self._shown = ("hits", (hits, trees, query, first_tree))
         width = self.text_width
         options: list[Option | Content] = []
-        for tree_id, group in group_by_tree(list(hits)):
+        groups = group_by_tree(list(hits))
+        groups.sort(key=lambda group: group[0] != first_tree)  # stable: the rest keep their order
+        for tree_id, group in groups:
             title = trees[tree_id].title if tree_id in trees else tree_id
             options.append(Option(group_prompt(title, len(group)), disabled=True))
             self.targets.append(None)

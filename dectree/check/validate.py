@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from dectree.engine.shellctx import contexts
 from dectree.engine.walk import LABEL_FIXED, LABEL_NOT_FIXED
 from dectree.model.catalog import Catalog, LoadedTree
 from dectree.model.tree import (
@@ -171,6 +172,8 @@ def _content(loaded: LoadedTree, today: dt.date) -> Iterator[Problem]:
     for node_id, node in tree.nodes.items():
         base = ("nodes", node_id)
         for sub, text, is_command in placeholder_fields(node):
+            if is_command:
+                yield from _shell_places(loaded, (*base, *sub), text)
             for name in placeholders(text):
                 used.add(name)
                 spec = tree.variables.get(name)
@@ -280,6 +283,19 @@ def _content(loaded: LoadedTree, today: dt.date) -> Iterator[Problem]:
             "DT216",
             f"review was due on {tree.review.next_review.isoformat()} ({(today - tree.review.next_review).days} days ago)",
         )
+
+
+def _shell_places(loaded: LoadedTree, loc: tuple[str | int, ...], text: str) -> Iterator[Problem]:
+    """DT221/DT222 for the placeholders the filler would refuse to fill, one per reason."""
+    refused: dict[tuple[str, str], list[str]] = {}
+    for name, place in zip(placeholders(text), contexts(text), strict=True):
+        if place.code is not None and place.reason is not None:
+            names = refused.setdefault((place.code, place.reason), [])
+            if name not in names:
+                names.append(name)
+    for (code, reason), names in refused.items():
+        shown = ", ".join("{" + n + "}" for n in names)
+        yield _at(loaded, loc, code, f"{shown} cannot be filled safely: {reason}")
 
 
 def _no_contact(level: Level) -> str:

@@ -1,20 +1,24 @@
 r"""Filling `{name}` placeholders in commands and texts with variable values.
 
-In commands, values are quoted for the shell context the placeholder stands in:
-outside quotes with `shlex.quote`, inside '...' by splicing `'\''` for each
-quote, inside "..." by escaping `\ " $ \``. Either way a value with spaces,
+In commands, values are quoted for every shell that will parse them
+(`shellctx`): outside quotes with `shlex.quote`, inside '...' by splicing
+`'\''` for each quote, inside "..." by escaping `\ " $ \``, once per layer
+(`ssh HOST "sudo sh -c '... {name}'"` quotes three times). A value with spaces,
 quotes or `$(...)` stays inert text, and authors may write `'{name}'` or
-`"{name}"` in a command. In prose values go in as they are. A variable without
-a value stays visible as `{name}`. The result keeps the pieces apart (`Segment`), so the app can style
+`"{name}"` in a command. Where no quoting can keep a value inert (backticks, a
+comment, a here-document, the program name, a command the parser cannot read)
+the filler refuses: the placeholder stays `{name}` and `refused` says why. In
+prose values go in as they are. A variable without a value stays visible as
+`{name}`. The result keeps the pieces apart (`Segment`), so the app can style
 placeholders and hide secrets, and a journal can write the `redacted` form.
 """
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from dectree.engine.shellctx import Context, contexts, quote_through
 from dectree.model.tree import PLACEHOLDER_RE, unescape
 
 
@@ -26,6 +30,8 @@ class Segment:
     variable: str | None = None
     secret: bool = False
     missing: bool = False
+    refused: str | None = None
+    """Why the value was not filled in (it could not be made safe there)."""
 
     @property
     def shown(self) -> str:
@@ -67,42 +73,18 @@ class FilledCommand:
         )
 
     @property
+    def refused(self) -> tuple[tuple[str, str], ...]:
+        """(name, why) of each placeholder whose value could not be made safe."""
+        seen: dict[str, str] = {}
+        for s in self.segments:
+            if s.variable and s.refused:
+                seen.setdefault(s.variable, s.refused)
+        return tuple(seen.items())
+
+    @property
     def complete(self) -> bool:
-        """Whether every placeholder had a value."""
-        return not self.missing
-
-
-OUTSIDE, SINGLE, DOUBLE = "outside", "single", "double"
-
-
-def _advance(text: str, state: str) -> str:
-    """The POSIX shell quoting state after reading `text` in `state`."""
-    escaped = False
-    for char in text:
-        if escaped:
-            escaped = False
-        elif state == SINGLE:
-            if char == "'":
-                state = OUTSIDE
-        elif char == "\\":
-            escaped = True
-        elif state == DOUBLE:
-            if char == '"':
-                state = OUTSIDE
-        elif char == "'":
-            state = SINGLE
-        elif char == '"':
-            state = DOUBLE
-    return state
-
-
-def quote_for(value: str, state: str) -> str:
-    """`value` as inert text in a command at quoting `state`."""
-    if state == SINGLE:
-        return value.replace("'", "'\\''")
-    if state == DOUBLE:
-        return "".join("\\" + c if c in '\\"$`' else c for c in value)
-    return shlex.quote(value)
+        """Whether every placeholder had a value and every value could be filled in."""
+        return not self.missing and not self.refused
 
 
 def fill(
@@ -119,19 +101,37 @@ def fill(
     """
     segments: list[Segment] = []
     pos = 0
-    state = OUTSIDE
-    for match in PLACEHOLDER_RE.finditer(template):
+    places = contexts(template) if shell else ()
+    for index, match in enumerate(PLACEHOLDER_RE.finditer(template)):
         if match.start() > pos:
             segments.append(Segment(unescape(template[pos : match.start()])))
-            state = _advance(template[pos : match.start()], state)
         name = match.group(1)
         secret = is_secret(name)
-        if name in values:
-            value = quote_for(values[name], state) if shell else values[name]
-            segments.append(Segment(value, variable=name, secret=secret))
+        if name in values and shell:
+            why = _refusal(values[name], places[index])
+            if why is None:
+                value = quote_through(values[name], places[index].layers)
+                segments.append(Segment(value, variable=name, secret=secret))
+            else:
+                segments.append(
+                    Segment(match.group(0), variable=name, secret=secret, refused=why)
+                )
+        elif name in values:
+            segments.append(Segment(values[name], variable=name, secret=secret))
         else:
             segments.append(Segment(match.group(0), variable=name, secret=secret, missing=True))
         pos = match.end()
     if pos < len(template):
         segments.append(Segment(unescape(template[pos:])))
     return FilledCommand(template=template, segments=tuple(segments))
+
+
+def _refusal(value: str, place: Context) -> str | None:
+    """Why `value` cannot go where `place` is, or None when it can."""
+    if place.reason is not None:
+        return place.reason
+    if "\x00" in value:
+        return "the value holds a NUL byte, which no command argument can carry"
+    if place.option_position and value.startswith("-"):
+        return "the value starts with '-' and would be read as an option"
+    return None

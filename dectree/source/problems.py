@@ -89,7 +89,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "DT218": (Severity.warning, "longest path from the start above the limit"),
     "DT219": (Severity.error, "escalate outcome without a level"),
     "DT220": (Severity.error, "scenario refers to an unknown node or choice"),
-    # DT221-DT224 are taken by the shell-quoting and `when:` checks (issue 14).
+    "DT221": (Severity.error, "placeholder where no quoting keeps its value inert"),
+    "DT222": (Severity.error, "command with placeholders that the shell parser cannot read"),
     "DT225": (Severity.info, 'question with more than two answers and no "none of these" answer'),
     "DT226": (Severity.warning, "conclusion without symptoms (search cannot find it)"),
     "DT227": (Severity.warning, "command placeholder whose variable has no example"),

@@ -2,21 +2,30 @@
 
 The property tests run the filled command in a real POSIX shell and check the
 value arrives byte for byte, so quoting is checked by the shell, not by us.
+Nested shells are real too: `sh -c`, `bash -c`, `eval`, and stub `ssh`,
+`sudo` and `kubectl` programs on PATH that run their remote command in `sh`
+(ssh joins its words with spaces, as OpenSSH does; kubectl and sudo exec
+their argv).
 """
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dectree.engine.fill import fill
+from dectree.engine.shellctx import UNPARSED, UNSAFE, contexts
 
 # Text a shell can carry in an argument: no NUL; keep it printable plus newline/tab.
 chunks = st.sampled_from(
-    ["'", '"', "$", "`", "\\", "\n", "\t", " ", "$(id)", "*", "!", "'\\''"]
+    ["'", '"', "$", "`", "\\", "\n", "\t", " ", "$(id)", "*", "!", "'\\''", "#", "?", "[a]",
+     "~", ";", "&", "|", "\\'", '\\"', "${x}", "`id`", "-", "é", "\u202e", "> /tmp/p"]
 ) | st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x00"),
     max_size=5,
@@ -32,9 +41,84 @@ TEMPLATES = {
 EXPECTED = {"bare": "{}", "single": "x{}y", "double": "x{}y", "after-escaped-quote": "'{}"}
 
 
-def run_sh(command: str) -> str:
+# Nested contexts: the value must arrive through every layer byte for byte.
+NESTED = {
+    "dollar-paren-in-double": 'printf %s "$(printf %s {v}; printf .)"',
+    "double-in-dollar-paren": 'printf %s "$(printf %s "x{v}y")"',
+    "dollar-paren-bare": "printf %s $(printf %s {v} | od -An -tx1 | tr -d ' \\n')",
+    "sh-c-single": "sh -c 'printf %s {v}'",
+    "sh-c-single-double": "sh -c 'printf %s \"x{v}y\"'",
+    "bash-c-double": 'bash -c "printf %s {v}"',
+    "bash-lc-double-single": "bash -c \"printf %s 'x{v}y'\"",
+    "eval": 'eval "printf %s {v}"',
+    "ssh-double-sudo-sh-single": "ssh {h} \"sudo sh -c 'printf %s {v}'\"",
+    "ssh-words": "ssh -p 22 {h} printf %s {v}",
+    "ssh-single": "ssh -o BatchMode=yes {h} 'printf %s \"x{v}y\"'",
+    "kubectl-sh-c": "kubectl exec -n ns deploy/web -- sh -c 'printf %s {v}'",
+    "kubectl-argv": "kubectl exec -n ns deploy/web -- printf %s {v}",
+    "sudo-u-sh-c": 'sudo -u postgres sh -c "printf %s {v}"',
+    "timeout-bash-c": "timeout 5 bash -c 'printf %s \"{v}\"'",
+    "env-sh-c-in-pipeline": "true | env A=1 sh -c 'printf %s {v}' | cat",
+    "assignment": "X={v} sh -c 'printf %s \"$X\"'",
+}
+NESTED_EXPECTED = {
+    "dollar-paren-in-double": "{}.",
+    "double-in-dollar-paren": "x{}y",
+    "sh-c-single-double": "x{}y",
+    "bash-lc-double-single": "x{}y",
+    "ssh-single": "x{}y",
+}
+
+STUB_SSH = """#!/bin/sh
+# ssh [options] destination command...: run the command words, joined, in sh.
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -[BbcDEeFIiJLlmOoPpQRSWw]) shift 2 ;;
+    -*) shift ;;
+    *) break ;;
+  esac
+done
+shift
+exec sh -c "$*"
+"""
+STUB_KUBECTL = """#!/bin/sh
+# kubectl exec ... -- argv: exec the argv (as the container runtime does).
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do shift; done
+shift
+exec "$@"
+"""
+STUB_SUDO = """#!/bin/sh
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -[ugp]) shift 2 ;;
+    -*) shift ;;
+    *) break ;;
+  esac
+done
+exec "$@"
+"""
+
+
+@pytest.fixture(scope="module")
+def stub_path(tmp_path_factory: pytest.TempPathFactory) -> str:
+    bin_dir = tmp_path_factory.mktemp("stub-bin")
+    for name, body in (("ssh", STUB_SSH), ("kubectl", STUB_KUBECTL), ("sudo", STUB_SUDO)):
+        path = bin_dir / name
+        path.write_text(body)
+        path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
+def run_sh(command: str, path: str | None = None, cwd: Path | None = None) -> str:
+    env = dict(os.environ, PATH=path) if path else None
     return subprocess.run(
-        ["sh", "-c", command], capture_output=True, text=True, check=True, timeout=10
+        ["sh", "-c", command],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=10,
+        env=env,
+        cwd=cwd,
     ).stdout
 
 
@@ -46,6 +130,73 @@ def run_sh(command: str) -> str:
 def test_value_reaches_the_command_intact(context: str, value: str) -> None:
     filled = fill(TEMPLATES[context], {"v": value})
     assert run_sh(filled.text) == EXPECTED[context].format(value)
+
+
+@pytest.mark.parametrize("context", sorted(NESTED))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(value=values)
+def test_value_survives_every_nested_shell(
+    context: str, value: str, stub_path: str, tmp_path: Path
+) -> None:
+    filled = fill(NESTED[context], {"v": value, "h": "db1"})
+    assert filled.complete, filled.refused
+    out = run_sh(filled.text, stub_path, tmp_path)
+    if context == "dollar-paren-bare":
+        assert bytes.fromhex(out).decode() == value
+    else:
+        expected = NESTED_EXPECTED.get(context, "{}").format(value)
+        assert out == expected
+    assert list(tmp_path.iterdir()) == []  # nothing injected wrote a file
+
+
+def test_the_reported_injection_is_closed(tmp_path: Path) -> None:
+    target = tmp_path / "p"
+    filled = fill('echo "$(printf %s {v})"', {"v": f"x; touch {target}"})
+    assert run_sh(filled.text) == f"x; touch {target}\n"
+    assert not target.exists()
+
+
+REFUSED = {
+    "backticks": ("echo `printf %s {v}`", UNSAFE),
+    "backticks-in-double": ('echo "`printf %s {v}`"', UNSAFE),
+    "comment": ("ls  # for {v}", UNSAFE),
+    "here-document": ("cat <<EOF\n{v}\nEOF", UNSAFE),
+    "quoted-here-document": ("cat <<'EOF'\n{v}\nEOF", UNSAFE),
+    "parameter-default": ('echo "${X:-{v}x}"', UNSAFE),
+    "ansi-c": ("printf %s $'{v}'", UNSAFE),
+    "program": ("{v} --version", UNSAFE),
+    "program-under-sudo": ("sudo -u root {v} status", UNSAFE),
+    "script-is-the-value": ("sh -c {v}", UNSAFE),
+    "nested-backticks": ("ssh {h} 'echo `cat {v}`'", UNSAFE),
+    "arithmetic": ("echo $((1 + {v}))", UNPARSED),
+    "unparsable": ("echo 'x {v}", UNPARSED),
+    "unparsable-nested": ("sh -c 'echo \"{v}'", UNPARSED),
+}
+
+
+@pytest.mark.parametrize("context", sorted(REFUSED))
+def test_unsafe_places_are_refused(context: str, tmp_path: Path) -> None:
+    template, code = REFUSED[context]
+    place = [c for c in contexts(template) if not c.safe]
+    assert place and place[-1].code == code and place[-1].reason
+    filled = fill(template, {"v": f"x; touch {tmp_path}/p", "h": "db1"})
+    assert not filled.complete
+    assert [name for name, _ in filled.refused] == ["v"]
+    assert "touch" not in filled.text and "{v}" in filled.text
+
+
+def test_ssh_destination_starting_with_a_dash_is_refused() -> None:
+    filled = fill("ssh {h} uptime", {"h": "-oProxyCommand=touch /tmp/x"})
+    assert filled.refused and "option" in filled.refused[0][1]
+    assert fill("ssh {h} uptime", {"h": "db-1"}).complete
+
+
+def test_contexts_name_every_layer() -> None:
+    [host, data] = contexts("ssh {h} \"sudo sh -c 'ls {d}/'\"")
+    assert host.layers == ("outside",) and host.option_position
+    assert data.layers == ("double", "single", "outside")
 
 
 def test_prose_gets_values_as_they_are() -> None:

@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dectree.engine.session import LABEL_FIXED, LABEL_NOT_FIXED, Session, SessionState, WalkError
+from dectree.engine.suggest import check_index, suggest
 from dectree.model.catalog import Catalog
 from dectree.model.tree import (
     Conclusion,
     Escalation,
     Question,
     Scenario,
+    ScenarioAnswer,
     Tree,
     is_terminal,
     split_ref,
@@ -148,10 +150,13 @@ def _drive(
                 raise _Failed(f"ran out of answers at question {show(here)}")
             if pending != here:
                 raise _Failed(f"expected to be at {show(pending)}, was at {show(here)}")
-            label = answers.pop(0).choose
+            answer = answers.pop(0)
+            label = answer.choose
             if label not in [c.label for c in node.choices]:
                 labels = ", ".join(repr(c.label) for c in node.choices)
                 raise _Failed(f"no choice {label!r} at {show(here)}; the choices are: {labels}")
+            if answer.output is not None or answer.exit is not None:
+                _check_rules(node, answer, show(here))
             session.choose(label)
         elif isinstance(node, Conclusion) and pending == here:
             label = answers.pop(0).choose
@@ -174,6 +179,21 @@ def _drive(
     if answers:
         unused = ", ".join(f"{a.at} -> {a.choose!r}" for a in answers)
         raise _Failed(f"answers never used: {unused}")
+
+
+def _check_rules(node: Question, answer: ScenarioAnswer, where: str) -> None:
+    """The `when:` rules must suggest exactly the scenario's answer from its output."""
+    check = 0 if answer.check is None else check_index(node.checks, answer.check)
+    if check is None:
+        raise _Failed(f"at {where}: no check {answer.check!r}")
+    suggested = suggest(node, check, answer.output or "", answer.exit)
+    labels = [s.label for s in suggested]
+    if labels == [answer.choose]:
+        return
+    if not labels:
+        raise _Failed(f"at {where}: the output suggests no answer; expected {answer.choose!r}")
+    shown = ", ".join(repr(label) for label in labels)
+    raise _Failed(f"at {where}: the output suggests {shown}; expected only {answer.choose!r}")
 
 
 def run_scenarios(catalog: Catalog) -> ScenarioReport:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from dectree.engine.shellctx import contexts
+from dectree.engine.suggest import RuleError, check_index, compile_rule
 from dectree.engine.walk import LABEL_FIXED, LABEL_NOT_FIXED
 from dectree.model.catalog import Catalog, LoadedTree
 from dectree.model.tree import (
@@ -21,6 +22,7 @@ from dectree.model.tree import (
     Level,
     Outcome,
     Question,
+    Rule,
     placeholder_fields,
     placeholders,
     split_ref,
@@ -217,6 +219,8 @@ def _content(loaded: LoadedTree, today: dt.date) -> Iterator[Problem]:
                         f"choice label {choice.label!r} is used twice in {node_id!r} (first as choice {labels[norm] + 1})",
                     )
                 labels.setdefault(norm, i)
+                for r, rule in enumerate(choice.when):
+                    yield from _rule(loaded, (*base, "choices", i, "when", r), node, rule)
                 if split_ref(choice.next, tree.id) == (tree.id, node_id):
                     yield _at(
                         loaded,
@@ -285,6 +289,43 @@ def _content(loaded: LoadedTree, today: dt.date) -> Iterator[Problem]:
         )
 
 
+def _rule(
+    loaded: LoadedTree, loc: tuple[str | int, ...], node: Question, rule: Rule
+) -> Iterator[Problem]:
+    """DT223 for a rule that cannot match, DT224 for one on a check it cannot run."""
+    if rule.output is None and rule.exit is None:
+        yield _at(loaded, loc, "DT223", "rule gives neither 'output' nor 'exit': it would never match")
+    if rule.output is not None:
+        try:
+            compile_rule(rule.output)
+        except RuleError as exc:
+            yield _at(loaded, (*loc, "output"), "DT223", f"output is not an RE2 expression: {exc}")
+    if not node.checks:
+        yield _at(loaded, loc, "DT224", "rule on a question that has no checks")
+        return
+    targets = range(len(node.checks))
+    if rule.check is not None:
+        index = check_index(node.checks, rule.check)
+        if index is None:
+            names = [c.name for c in node.checks if c.name]
+            hint = _did_you_mean(str(rule.check), names) if isinstance(rule.check, str) else ""
+            yield _at(
+                loaded,
+                (*loc, "check"),
+                "DT224",
+                f"rule names check {rule.check!r}, but the question has {len(node.checks)} check(s){hint}",
+            )
+            return
+        targets = range(index, index + 1)
+    if not any(node.checks[t].runnable for t in targets):
+        yield _at(
+            loaded,
+            loc,
+            "DT224",
+            "rule on a check marked 'runnable: false': no run will ever give it output",
+        )
+
+
 def _shell_places(loaded: LoadedTree, loc: tuple[str | int, ...], text: str) -> Iterator[Problem]:
     """DT221/DT222 for the placeholders the filler would refuse to fill, one per reason."""
     refused: dict[tuple[str, str], list[str]] = {}
@@ -337,6 +378,13 @@ def _scenarios(catalog: Catalog, loaded: LoadedTree) -> Iterator[Problem]:
                     (*base, "answers", j, "at"),
                     "DT220",
                     f"scenario {scenario.name!r}: {answer.at!r} is not a question",
+                )
+            elif answer.check is not None and check_index(node.checks, answer.check) is None:
+                yield _at(
+                    loaded,
+                    (*base, "answers", j, "check"),
+                    "DT224",
+                    f"scenario {scenario.name!r}: {answer.at!r} has no check {answer.check!r}",
                 )
             elif answer.choose not in [c.label for c in node.choices]:
                 hint = _did_you_mean(answer.choose, [c.label for c in node.choices])

@@ -110,6 +110,32 @@ class Command(Strict):
     where: Line | None = Field(
         default=None, description="Where to run it, e.g. 'on the database host', 'kubectl context'."
     )
+    name: Id | None = Field(
+        default=None, description="A name that `when:` rules and scenario steps use for this check."
+    )
+    runnable: bool = Field(
+        default=True,
+        description="`false` for commands that must not be run from dectree (destructive, interactive, or run elsewhere): copy only.",
+    )
+    timeout: Annotated[int, Field(ge=1, le=3600)] | None = Field(
+        default=None, description="Seconds before a run from dectree is stopped (default 30)."
+    )
+
+
+class Rule(Strict):
+    """When a check's output suggests a choice: an RE2 expression and/or exit codes."""
+
+    output: Line | None = Field(
+        default=None,
+        description="RE2 regular expression searched in the output; `^` and `$` match at line ends; `(?i)` ignores case.",
+    )
+    exit: int | list[int] | None = Field(
+        default=None, description="Exit code (or list of codes) the check must have ended with."
+    )
+    check: int | Id | None = Field(
+        default=None,
+        description="Which check (0-based index or `name`); default any check of the question.",
+    )
 
 
 class Choice(Strict):
@@ -117,6 +143,10 @@ class Choice(Strict):
 
     label: Line
     next: Ref
+    when: list[Rule] = Field(
+        default_factory=list,
+        description="Rules on the question's checks; a match marks this choice as suggested by the output.",
+    )
 
 
 class Step(Strict):
@@ -203,10 +233,18 @@ Node = Annotated[
 
 
 class ScenarioAnswer(Strict):
-    """One answer in a scenario: at which node, which choice."""
+    """One answer in a scenario: at which node, which choice, and what the check showed."""
 
     at: Ref
     choose: Line
+    output: Text | None = Field(
+        default=None,
+        description="Output of the question's check in the incident; `dectree test` checks the `when:` rules suggest `choose` from it.",
+    )
+    exit: int | None = Field(default=None, description="Exit code of that check, if it matters.")
+    check: int | Id | None = Field(
+        default=None, description="Which check printed `output` (index or name); default 0."
+    )
 
 
 class Scenario(Strict):

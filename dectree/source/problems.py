@@ -91,6 +91,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "DT220": (Severity.error, "scenario refers to an unknown node or choice"),
     "DT221": (Severity.error, "placeholder where no quoting keeps its value inert"),
     "DT222": (Severity.error, "command with placeholders that the shell parser cannot read"),
+    "DT223": (Severity.error, "`when:` rule that cannot match (bad RE2 expression, or neither output nor exit)"),
+    "DT224": (Severity.error, "`when:` rule or scenario output on a check that is missing or not runnable"),
     "DT225": (Severity.info, 'question with more than two answers and no "none of these" answer'),
     "DT226": (Severity.warning, "conclusion without symptoms (search cannot find it)"),
     "DT227": (Severity.warning, "command placeholder whose variable has no example"),

@@ -1,0 +1,112 @@
+"""`when:` rules: which answers a check's output suggests, in linear time on any output."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dectree.check.scenarios import walk_scenario
+from dectree.engine.suggest import RuleError, compile_rule, suggest
+from dectree.model.tree import Question, Scenario, Tree
+
+TREE = {
+    "id": "t",
+    "title": "T",
+    "version": "1",
+    "purpose": "p",
+    "scope": "s",
+    "review": {"last_updated": "2026-01-01", "updated_by": "me", "next_review": "2099-01-01"},
+    "start": "q",
+    "nodes": {
+        "q": {
+            "kind": "question",
+            "prompt": "Is the disk full?",
+            "checks": [
+                {"run": "df -h /var", "name": "df"},
+                {"run": "systemctl is-active db"},
+            ],
+            "choices": [
+                {
+                    "label": "Full",
+                    "next": "full",
+                    "when": [{"output": r"(?:9[5-9]|100)%\s+/var$", "check": "df"}],
+                },
+                {"label": "Down", "next": "down", "when": [{"exit": [3, 4], "check": 1}]},
+                {
+                    "label": "Fine",
+                    "next": "fine",
+                    "when": [{"output": "(?i)^active$", "exit": 0}],
+                },
+            ],
+        },
+        **{
+            n: {"kind": "conclusion", "outcome": "resolved", "root_cause": n, "resolution": [{"do": "x"}]}
+            for n in ("full", "down", "fine")
+        },
+    },
+}
+
+
+def question() -> Question:
+    node = Tree.model_validate(TREE).nodes["q"]
+    assert isinstance(node, Question)
+    return node
+
+
+def test_output_rule_suggests_with_the_matching_line() -> None:
+    out = "Filesystem Size Used Avail Use% Mounted on\n/dev/sda1 50G 49G 1G 98% /var\n"
+    [hit] = suggest(question(), 0, out, 0)
+    assert (hit.label, hit.choice, hit.rule, hit.line_number) == ("Full", 0, 0, 2)
+    assert hit.line == "/dev/sda1 50G 49G 1G 98% /var"
+
+
+def test_rule_on_another_check_does_not_match() -> None:
+    assert suggest(question(), 1, "/dev/sda1 50G 49G 1G 98% /var", 0) == []
+
+
+def test_exit_codes_and_output_with_exit() -> None:
+    assert [s.label for s in suggest(question(), 1, "inactive\n", 3)] == ["Down"]
+    assert [s.label for s in suggest(question(), 1, "ACTIVE\n", 0)] == ["Fine"]
+    assert suggest(question(), 1, "active\n", 1) == []  # output matches, exit does not
+    assert suggest(question(), 1, "active\n", None) == []  # no exit code (timed out)
+
+
+def test_bad_expressions_are_rule_errors() -> None:
+    for bad in ("(a", "(?<=x)y", "a{1000}{1000}", r"\1"):
+        with pytest.raises(RuleError):
+            compile_rule(bad)
+
+
+def test_hostile_output_and_patterns_finish(tmp_path: Path) -> None:
+    # (a+)+$ on 'aaaa...b' takes exponential time with backtracking engines;
+    # RE2 is linear. A subprocess with a generous limit guards against a hang.
+    script = (
+        "from dectree.engine.suggest import compile_rule\n"
+        "for p in ['(a+)+$', '(a|a)*$', '(x+x+)+y', '(.*a){20}']:\n"
+        "    compile_rule(p).search('a' * 1_000_000 + '!')\n"
+        "print('done')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert out.stdout.strip() == "done"
+
+
+def scenario(**answer: object) -> Scenario:
+    return Scenario.model_validate(
+        {"name": "s", "incident": "i", "answers": [{"at": "q", **answer}], "expect": "full"}
+    )
+
+
+def test_scenario_output_must_suggest_the_answer() -> None:
+    trees = {"t": Tree.model_validate(TREE)}
+    good = scenario(choose="Full", output="/dev/sda1 50G 49G 1G 98% /var", check="df")
+    assert walk_scenario(trees, "t", good)[1] is None
+    wrong = scenario(choose="Full", output="/dev/sda1 50G 20G 30G 40% /var")
+    reason = walk_scenario(trees, "t", wrong)[1]
+    assert reason == "at q: the output suggests no answer; expected 'Full'"
+    other = scenario(choose="Full", output="x", exit=4, check=1)
+    assert "suggests 'Down'; expected only 'Full'" in (walk_scenario(trees, "t", other)[1] or "")

@@ -143,6 +143,59 @@ class CommandCopied(EventBase):
     command: str = Field(description="The filled command, secret values shown as `{name}`.")
 
 
+class CheckStarted(EventBase):
+    """A check of the current question was run from dectree, with the engineer's consent.
+
+    Written before the process starts: a `check_started` with no `check_ran`
+    after it means dectree stopped during the run (recorded as interrupted).
+    """
+
+    type: Literal["check_started"] = "check_started"
+    step: int
+    tree_id: str
+    node_id: str
+    index: int = Field(description="0-based index among the question's checks.")
+    command: str = Field(description="The filled command, secret values shown as `{name}`.")
+    timeout: float = Field(description="Seconds the run was given.")
+
+
+class RuleMatch(BaseModel):
+    """A choice a check's output suggested, and the line that matched."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    choice: int = Field(description="0-based index of the choice.")
+    label: str
+    rule: int = Field(description="0-based index of the rule among the choice's `when:`.")
+    line: str | None = Field(default=None, description="The output line that matched.")
+    line_number: int | None = None
+
+
+class CheckRan(EventBase):
+    """A run ended: how, its exit code, time, output as kept (redacted) and what it suggested."""
+
+    type: Literal["check_ran"] = "check_ran"
+    step: int
+    tree_id: str
+    node_id: str
+    index: int = Field(description="0-based index among the question's checks.")
+    started: int | None = Field(
+        default=None, description="`seq` of the `check_started` event of this run."
+    )
+    command: str = Field(description="The filled command, secret values shown as `{name}`.")
+    status: Literal["exited", "timed_out", "cancelled", "failed", "interrupted"]
+    exit_code: int | None = None
+    seconds: float = Field(ge=0, description="Duration of the run.")
+    output: str = Field(
+        description="stdout and stderr as kept (head and tail of at most 1 MiB), redacted."
+    )
+    total_bytes: int = Field(ge=0, description="Bytes the check printed.")
+    cut_bytes: int = Field(default=0, ge=0, description="Bytes cut from the middle.")
+    redactions: int = Field(default=0, ge=0, description="Credentials taken out of the output.")
+    error: str | None = Field(default=None, description="Why the run could not start.")
+    suggested: list[RuleMatch] = Field(default_factory=list)
+
+
 class TreeSwitched(EventBase):
     """The walk followed a link from one tree into another."""
 
@@ -224,6 +277,8 @@ Event = Annotated[
     | NoteAdded
     | VariableSet
     | CommandCopied
+    | CheckStarted
+    | CheckRan
     | TreeSwitched
     | SearchPerformed
     | IncidentSet

@@ -22,6 +22,8 @@ from pydantic import ValidationError
 
 from dectree.engine.events import (
     Answered,
+    CheckRan,
+    CheckStarted,
     CommandCopied,
     Event,
     Finished,
@@ -32,6 +34,7 @@ from dectree.engine.events import (
     Parked,
     Proceeded,
     Reopened,
+    RuleMatch,
     SearchPerformed,
     SessionOutcome,
     SessionStarted,
@@ -42,7 +45,10 @@ from dectree.engine.events import (
     event_from_dict,
 )
 from dectree.engine.fill import FilledCommand, fill
+from dectree.engine.redact import redact
+from dectree.engine.runner import DEFAULT_TIMEOUT, RunResult, RunStatus
 from dectree.engine.search import Hit, SearchIndex, Start
+from dectree.engine.suggest import suggest
 from dectree.engine.walk import (
     LABEL_CONTINUE,
     LABEL_DONE,
@@ -489,6 +495,122 @@ class Session:
         if self._walk.parked:
             step = self.current
             self._emit(Unparked, step=self.step_index, tree_id=step.tree_id, node_id=step.node_id)
+
+    # -- guided checks -----------------------------------------------------
+
+    def runnable_checks(self) -> list[int]:
+        """Indexes of the current question's checks that may be run from dectree."""
+        node = self.node
+        if not isinstance(node, Question):
+            return []
+        return [i for i, check in enumerate(node.checks) if check.runnable]
+
+    def prepare_check(self, index: int) -> tuple[FilledCommand, float]:
+        """Check `index` of the current question, filled, and its timeout; `WalkError` if it cannot run."""
+        node, step = self._walking()
+        if not isinstance(node, Question) or not node.checks:
+            raise WalkError(f"'{step.node_id}' has no checks to run")
+        if not 0 <= index < len(node.checks):
+            raise WalkError(f"'{step.node_id}' has {len(node.checks)} check(s): no check {index + 1}")
+        check = node.checks[index]
+        if not check.runnable:
+            raise WalkError(
+                f"check {index + 1} is marked copy-only (destructive, interactive or run elsewhere): copy it with c"
+            )
+        filled = self.fill(check.run)
+        if filled.missing:
+            names = ", ".join("{" + n + "}" for n in filled.missing)
+            raise WalkError(f"check {index + 1} needs values for {names} first: press v")
+        if filled.refused:
+            name, why = filled.refused[0]
+            raise WalkError(f"check {index + 1} cannot be filled safely: {{{name}}} {why}")
+        return filled, float(check.timeout or DEFAULT_TIMEOUT)
+
+    def check_started(self, index: int) -> tuple[FilledCommand, float, int]:
+        """Record that check `index` is about to run; (filled command, timeout, seq of the record)."""
+        filled, timeout = self.prepare_check(index)
+        step = self.current
+        self._emit(
+            CheckStarted,
+            step=self.step_index,
+            tree_id=step.tree_id,
+            node_id=step.node_id,
+            index=index,
+            command=filled.redacted,
+            timeout=timeout,
+        )
+        return filled, timeout, self._events[-1].seq
+
+    def check_ran(self, index: int, result: RunResult, started: int | None = None) -> CheckRan:
+        """Record how a run of check `index` ended: output redacted, suggestions made.
+
+        The output is redacted (secret values, credential shapes) before the
+        rules see it or anything is recorded.
+        """
+        node, step = self._walking()
+        if not isinstance(node, Question) or not 0 <= index < len(node.checks):
+            raise WalkError(f"'{step.node_id}' has no check {index + 1}")
+        secrets = {
+            name: value for name, value in self._walk.values.items() if self.is_secret(name)
+        }
+        clean = redact(result.output, secrets)
+        error = redact(result.error, secrets).text if result.error else None
+        matches = suggest(node, index, clean.text, result.exit_code)
+        self._emit(
+            CheckRan,
+            step=self.step_index,
+            tree_id=step.tree_id,
+            node_id=step.node_id,
+            index=index,
+            started=started,
+            command=self.fill(node.checks[index].run).redacted,
+            status=result.status.value,
+            exit_code=result.exit_code,
+            seconds=round(result.duration, 3),
+            output=clean.text,
+            total_bytes=result.total_bytes,
+            cut_bytes=result.cut_bytes,
+            redactions=clean.count,
+            error=error,
+            suggested=[RuleMatch(**m.to_dict()) for m in matches],
+        )
+        event = self._events[-1]
+        assert isinstance(event, CheckRan)
+        return event
+
+    def report_output(
+        self, index: int, output: str, exit_code: int | None, seconds: float = 0.0
+    ) -> CheckRan:
+        """Record output of check `index` that was run elsewhere (by an agent, by hand)."""
+        data = output.encode("utf-8", "replace")
+        result = RunResult(RunStatus.exited, exit_code, seconds, output, len(data), 0)
+        return self.check_ran(index, result)
+
+    def close_interrupted_runs(self) -> list[CheckRan]:
+        """Record each run that started but never ended (dectree stopped) as interrupted."""
+        ended = {e.started for e in self._events if isinstance(e, CheckRan)}
+        dangling = [
+            e for e in self._events if isinstance(e, CheckStarted) and e.seq not in ended
+        ]
+        closed: list[CheckRan] = []
+        for started in dangling:
+            if self.state is not SessionState.walking or self.current.node_id != started.node_id:
+                continue
+            if self.step_index != started.step:
+                continue
+            result = RunResult(RunStatus.interrupted, None, 0.0, "", 0, 0)
+            closed.append(self.check_ran(started.index, result, started.seq))
+        return closed
+
+    @property
+    def runs(self) -> list[CheckRan]:
+        """Every check run of the steps on the path, in order."""
+        return list(self._walk.runs)
+
+    def suggestions(self) -> list[RuleMatch]:
+        """What the latest run on the current step suggested (empty if none ran)."""
+        here = [r for r in self._walk.runs if r.step == self.step_index]
+        return list(here[-1].suggested) if here else []
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         """Search every tree of the session and record the search."""

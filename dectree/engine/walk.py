@@ -17,6 +17,8 @@ from enum import Enum
 
 from dectree.engine.events import (
     Answered,
+    CheckRan,
+    CheckStarted,
     CommandCopied,
     Event,
     Finished,
@@ -129,6 +131,8 @@ class Walk:
     # step index -> the answer a search suggested there (the walk was entered at
     # the question that decides the hit)
     suggestions: dict[int, int] = field(default_factory=dict)
+    runs: list[CheckRan] = field(default_factory=list)
+    """Checks run in this walk, in order, for steps still on the path."""
 
     def node(self, tree_id: str, node_id: str) -> AnyNode:
         """A node by tree and id, or a `WalkError` saying which is missing."""
@@ -183,6 +187,12 @@ class Walk:
             node = self._at(event.step, event.tree_id, event.node_id, walking=False)
             if not 0 <= event.index < len(node_commands(node)):
                 raise WalkError(f"node '{event.node_id}' has no command {event.index}")
+        elif isinstance(event, (CheckStarted, CheckRan)):
+            node = self._at(event.step, event.tree_id, event.node_id, walking=False)
+            if not isinstance(node, Question) or not 0 <= event.index < len(node.checks):
+                raise WalkError(f"node '{event.node_id}' has no check {event.index}")
+            if isinstance(event, CheckRan):
+                self.runs.append(event)
         elif isinstance(event, TreeSwitched):
             self._at(event.step, event.to_tree, event.to_node, walking=False)
         elif isinstance(event, IncidentSet):
@@ -285,6 +295,7 @@ class Walk:
                 f"step {event.step} is at '{step.ref}', not '{event.tree_id}:{event.node_id}'"
             )
         self.node(step.tree_id, step.node_id)
+        self.runs = [r for r in self.runs if r.step <= event.step]
         del self.path[event.step + 1 :]
         for index in [i for i in self.suggestions if i > event.step]:
             del self.suggestions[index]

@@ -120,9 +120,38 @@ class ResumedRecord(Record):
 def tree_hash(tree: Tree) -> str:
     """`sha256:<hex>` of the tree's canonical JSON (key order, comments, layout do not count)."""
     canonical = json.dumps(
-        tree.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        _stable(tree.model_dump(mode="json")),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
     )
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# Keys added to the format after journals were first written, with their
+# defaults: left out of the hash when at the default, so a tree that does not
+# use them keeps the hash it had (and resuming an older walk sees no change).
+_LATER_DEFAULTS: dict[str, object] = {
+    "name": None,
+    "runnable": True,
+    "timeout": None,
+    "when": [],
+    "output": None,
+    "exit": None,
+    "check": None,
+}
+
+
+def _stable(data: object) -> object:
+    if isinstance(data, dict):
+        return {
+            k: _stable(v)
+            for k, v in data.items()
+            if not (k in _LATER_DEFAULTS and v == _LATER_DEFAULTS[k])
+        }
+    if isinstance(data, list):
+        return [_stable(v) for v in data]
+    return data
 
 
 def tree_record(tree: Tree, digest: str | None = None) -> TreeRecord:

@@ -45,7 +45,7 @@ EXPECTED = {"bare": "{}", "single": "x{}y", "double": "x{}y", "after-escaped-quo
 NESTED = {
     "dollar-paren-in-double": 'printf %s "$(printf %s {v}; printf .)"',
     "double-in-dollar-paren": 'printf %s "$(printf %s "x{v}y")"',
-    "dollar-paren-bare": "printf %s $(printf %s {v} | od -An -tx1 | tr -d ' \\n')",
+    "dollar-paren-bare": "printf %s $(printf %s {v} | od -An -v -tx1 | tr -d ' \\n')",
     "sh-c-single": "sh -c 'printf %s {v}'",
     "sh-c-single-double": "sh -c 'printf %s \"x{v}y\"'",
     "bash-c-double": 'bash -c "printf %s {v}"',

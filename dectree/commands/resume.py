@@ -86,6 +86,12 @@ def run(args: argparse.Namespace) -> int:
     if session.state is not SessionState.finished:
         reason = str(resumed.replay.divergence) if resumed.replay.divergence else None
         recorder.resume(session, journal, reason=reason)
+        for run in session.close_interrupted_runs():  # dectree stopped during these runs
+            print(
+                f"dectree: check {run.index + 1} at step {run.step + 1} was running when "
+                "dectree stopped; recorded as interrupted",
+                file=sys.stderr,
+            )
     app = build_app(
         catalog,
         incident=journal.header.incident,
@@ -114,6 +120,11 @@ def _show(resumed: Resumed) -> None:
         print(f"{number:>3}. {one_line(step.prompt)}  ->  {answer}{took}")
         if step.note:
             print(f"     note: {one_line(step.note)}")
+        for run in (r for r in session.runs if r.step == number - 1):
+            how = f"exit {run.exit_code}" if run.status == "exited" else run.status
+            print(f"     ran check {run.index + 1}: {one_line(run.command, 80)}  [{how}]")
+            for match in run.suggested:
+                print(f"       suggested {one_line(match.label)}: {one_line(match.line or '', 80)}")
     for name, value in sorted(session.variables.items()):
         shown = "(secret)" if session.is_secret(name) else one_line(value)
         print(f"     variable {name} = {shown}")

@@ -40,7 +40,7 @@ from dectree.text.escape import (
     md_text,
     one_line,
 )
-from dectree.text.plain import format_duration, format_time
+from dectree.text.plain import format_duration, format_time, visible_controls
 
 OUTCOME_TEXT = {
     SessionOutcome.resolved: "Resolved",
@@ -314,6 +314,48 @@ def _attempts(t: Transcript) -> list[str]:
     return lines
 
 
+RUN_STATUS = {
+    "timed_out": "timed out",
+    "cancelled": "cancelled",
+    "failed": "could not start",
+    "interrupted": "interrupted (dectree stopped during the run)",
+}
+
+
+def _runs(t: Transcript) -> list[str]:
+    """Each check run: command, how it ended, suggestions, then the output folded away."""
+    lines: list[str] = []
+    for run in t.runs:
+        step = t.steps[run.step - 1] if 0 < run.step <= len(t.steps) else None
+        where = md_inline(one_line(step.title or step.node_id)) if step else md_code(run.node_id)
+        if run.status == "exited":
+            how = f"exit {run.exit_code}"
+        else:
+            how = RUN_STATUS.get(run.status, run.status)
+        took = "" if run.seconds is None else f", {format_duration(run.seconds)}"
+        if run.seconds is not None and run.seconds < 1:
+            took = f", {run.seconds:.2f} s"
+        lines += [f"**Step {run.step}, {where}: check {run.index + 1}** ({how}{took})", ""]
+        lines += md_code_block(run.command, "sh")
+        if run.error:
+            lines += ["", f"Could not run: {md_inline(run.error)}"]
+        for match in run.suggested:
+            seen = f": {md_code(match.line)}" if match.line else ""
+            lines += ["", f"Suggested {md_inline(match.label)}{seen}"]
+        if run.status != "interrupted":
+            size = f"{run.total_bytes:,} bytes"
+            notes = [size]
+            if run.cut_bytes:
+                notes.append(f"{run.cut_bytes:,} cut from the middle")
+            if run.redactions:
+                notes.append(f"{run.redactions} credential(s) redacted")
+            lines += ["", f"<details><summary>Output ({', '.join(notes)})</summary>", ""]
+            lines += md_code_block(visible_controls(run.output) or "(no output)", "text")
+            lines += ["", "</details>"]
+        lines.append("")
+    return lines[:-1] if lines else lines
+
+
 def _history(t: Transcript) -> list[str]:
     items: list[str] = []
     for b in t.backtracks:
@@ -367,6 +409,9 @@ def render_markdown(t: Transcript) -> str:
             if step.run:
                 out += ["", *("   " + line for line in md_code_block(step.run, "sh"))]
             out.append("")
+    runs = _runs(t)
+    if runs:
+        out += ["## Checks run", "", *runs, ""]
     commands = _commands(t)
     if commands:
         out += ["## Commands", "", *commands, ""]

@@ -14,6 +14,8 @@ from typing import Literal
 
 from dectree.engine.events import (
     Answered,
+    CheckRan,
+    CheckStarted,
     CommandCopied,
     Event,
     FixConfirmed,
@@ -40,6 +42,8 @@ from dectree.records.transcript import (
     TranscriptConclusion,
     TranscriptEscalation,
     TranscriptResume,
+    TranscriptRun,
+    TranscriptRunMatch,
     TranscriptSearch,
     TranscriptStep,
     TranscriptTree,
@@ -235,6 +239,7 @@ def build_transcript(journal: Journal) -> Transcript:
         steps=steps,
         undone=_undone(journal, undone + _voided(journal, path)),
         commands=_commands(journal, steps, fill_values),
+        runs=_runs(journal),
         variables=sorted(variables.values(), key=lambda v: v.name),
         searches=_searches(journal),
         backtracks=backtracks,
@@ -279,6 +284,59 @@ def _searches(journal: Journal) -> list[TranscriptSearch]:
             )
         previous = event
     return out
+
+
+def _runs(journal: Journal) -> list[TranscriptRun]:
+    """Every check run, in order; a start with no end is a run dectree never saw finish."""
+    ended = {e.started: e for e in journal.events if isinstance(e, CheckRan) and e.started}
+    runs: list[TranscriptRun] = []
+    for event in journal.events:
+        if isinstance(event, CheckStarted) and event.seq not in ended:
+            runs.append(
+                TranscriptRun(
+                    step=event.step + 1,
+                    tree_id=event.tree_id,
+                    node_id=event.node_id,
+                    index=event.index,
+                    command=event.command,
+                    started_at=event.at,
+                    status="interrupted",
+                    exit_code=None,
+                    seconds=None,
+                    output="",
+                    total_bytes=0,
+                    cut_bytes=0,
+                    redactions=0,
+                    suggested=[],
+                )
+            )
+        elif isinstance(event, CheckRan):
+            start = next(
+                (e for e in journal.events if isinstance(e, CheckStarted) and e.seq == event.started),
+                None,
+            )
+            runs.append(
+                TranscriptRun(
+                    step=event.step + 1,
+                    tree_id=event.tree_id,
+                    node_id=event.node_id,
+                    index=event.index,
+                    command=event.command,
+                    started_at=start.at if start else None,
+                    status=event.status,
+                    exit_code=event.exit_code,
+                    seconds=event.seconds,
+                    output=event.output,
+                    total_bytes=event.total_bytes,
+                    cut_bytes=event.cut_bytes,
+                    redactions=event.redactions,
+                    error=event.error,
+                    suggested=[
+                        TranscriptRunMatch(label=m.label, line=m.line) for m in event.suggested
+                    ],
+                )
+            )
+    return runs
 
 
 def _conclusion(

@@ -65,6 +65,33 @@ class TranscriptCommand(Model):
     )
 
 
+class TranscriptRunMatch(Model):
+    """An answer the output suggested."""
+
+    label: str
+    line: str | None = Field(description="The output line that matched, if an output rule did.")
+
+
+class TranscriptRun(Model):
+    """A check run from dectree: the command, how it ended and what it printed (redacted)."""
+
+    step: int = Field(description="1-based step number when it ran.")
+    tree_id: str
+    node_id: str
+    index: int = Field(description="0-based index among the question's checks.")
+    command: str = Field(description="Secret values are left as `{name}`.")
+    started_at: dt.datetime | None
+    status: Literal["exited", "timed_out", "cancelled", "failed", "interrupted"]
+    exit_code: int | None
+    seconds: float | None
+    output: str = Field(description="As kept: at most 1 MiB (head and tail), redacted.")
+    total_bytes: int
+    cut_bytes: int
+    redactions: int
+    error: str | None = None
+    suggested: list[TranscriptRunMatch]
+
+
 class TranscriptVariable(Model):
     """A variable set during the session; secret values are never recorded."""
 
@@ -208,6 +235,9 @@ class Transcript(Model):
         description="Answers and notes of steps gone back from, or voided on resume.",
     )
     commands: list[TranscriptCommand]
+    runs: list[TranscriptRun] = Field(
+        default_factory=list, description="Checks run from dectree, in order."
+    )
     variables: list[TranscriptVariable]
     searches: list[TranscriptSearch]
     backtracks: list[TranscriptBacktrack]

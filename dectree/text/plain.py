@@ -37,3 +37,20 @@ def terminal_line(text: str, limit: int | None = None) -> str:
     if limit is not None and len(text) > limit:
         return text[: limit - 1].rstrip() + "…"
     return text
+
+
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def visible_controls(text: str) -> str:
+    """Command output shown, not interpreted: control and direction characters as `\\xNN`/`\\uNNNN`.
+
+    Newlines and tabs stay; an escape sequence shows as `\\x1b[2J` instead of
+    clearing a screen, a carriage return as `\\x0d` instead of overwriting.
+    """
+
+    def show(match: re.Match[str]) -> str:
+        code = ord(match.group(0))
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _INVISIBLE.sub(show, text)

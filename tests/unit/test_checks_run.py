@@ -207,3 +207,30 @@ def test_sigkill_during_a_run_leaves_the_journal_intact(tmp_path: Path) -> None:
     [closed] = replayed.session.close_interrupted_runs()
     assert isinstance(closed, CheckRan) and closed.status == "interrupted"
     assert closed.started == journal.events[-1].seq
+
+
+def test_transcript_shows_each_run_inert(tmp_path: Path) -> None:
+    from dectree.records.export import render_json, render_markdown
+    from dectree.records.transcribe import build_transcript
+
+    session = guided_session(tmp_path)
+    session.set_variable("word", "hello")
+    hostile = "printf 'hello\\n\\033[2J```\\n</details>\\n# not a heading\\n'"
+    _, _, seq = session.check_started(0)
+    session.check_ran(0, CheckRun(hostile).run(), seq)
+    session.check_started(3)  # never ends: as if dectree were killed
+    [path] = list(tmp_path.rglob("*.jsonl"))
+    transcript = build_transcript(read_journal(path))
+    first, second = transcript.runs
+    assert (first.status, first.exit_code, [m.label for m in first.suggested]) == (
+        "exited", 0, ["Hello"]
+    )
+    assert second.status == "interrupted"
+    markdown = render_markdown(transcript)
+    assert "## Checks run" in markdown and "Suggested Hello" in markdown
+    assert "\\x1b[2J" in markdown and "\x1b" not in markdown
+    block = markdown.split("<summary>", 1)[1]
+    fence = next(line for line in block.splitlines() if line.startswith("```"))
+    assert fence.startswith("````")  # longer than the run of backticks in the output
+    assert "interrupted (dectree stopped during the run)" in markdown
+    assert json.loads(render_json(transcript))["runs"][0]["output"].startswith("hello\n\x1b[2J")

@@ -25,3 +25,4 @@ def _isolated_state(
     monkeypatch.setenv("DECTREE_HOME", str(state / "home"))
     # The per-user variables file: none, unless a test writes one here.
     monkeypatch.setenv("DECTREE_VAR_FILE", str(state / "variables.toml"))
+    monkeypatch.setenv("DECTREE_CONFIG", str(state / "config.toml"))  # none: running allowed

@@ -76,8 +76,10 @@ class DectreeApp(App[int]):
         today: dt.date | None = None,
         attach: Hooks = (),
         cursor_blink: bool | None = None,
+        run_disabled: str | None = None,
     ) -> None:
         super().__init__()
+        self.run_disabled = run_disabled
         self._source = source
         self.start_at = start
         self.incident = incident
@@ -401,6 +403,7 @@ def build_app(
     cursor_blink: bool | None = None,
     resume: Session | None = None,
     notice: str | None = None,
+    run_disabled: str | None = None,
 ) -> DectreeApp:
     """Make the app: on the home screen, or walking `tree` from `at` (default its start).
 
@@ -411,7 +414,8 @@ def build_app(
     instead, showing `notice` over it. `file_variables` (a variables file's
     `[variables]`, skipped for variables a tree declares secret),
     `secret_variables` (its `[secrets]`) and then `variables` (`--var`) are set
-    on every new walk; `notices` are shown once at start.
+    on every new walk; `notices` are shown once at start. `run_disabled` turns running
+    checks off and says why (`--no-run`, the user config).
     """
     if resume is not None:
         step = resume.path[0]
@@ -430,4 +434,5 @@ def build_app(
         today=today,
         attach=attach,
         cursor_blink=cursor_blink,
+        run_disabled=run_disabled,
     )

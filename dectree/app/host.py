@@ -26,6 +26,8 @@ class AppHost(Protocol):
     index: SearchIndex | None
     cursor_blink: bool
     parked: list[Session]
+    run_disabled: str | None
+    """Why running checks is turned off (`--no-run`, the user config), or None."""
 
     def start_walk(
         self, tree_id: str, node_id: str | None = None, *, query: str | None = None

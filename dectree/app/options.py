@@ -24,6 +24,8 @@ class Option:
     hint: str = ""
     run: Callable[[Session], None] | None = None
     app_action: str | None = None
+    suggested: str | None = None
+    """Set when a check's output suggests this answer: the line that matched (or how)."""
 
     def pick(self, session: Session) -> str | None:
         """Apply the option to the session; return the app action to run, if any."""
@@ -91,6 +93,10 @@ def options(session: Session) -> list[Option]:
     node = session.node
     if isinstance(node, Question):
         suggested = session.suggestion
+        from_output = {
+            m.choice: (m.line if m.line is not None else "the exit code matched")
+            for m in session.suggestions()
+        }
         return [
             Option(
                 choice.label,
@@ -99,6 +105,7 @@ def options(session: Session) -> list[Option]:
                     _link_hint(choice.next, session),
                 ),
                 run=_choose(i),
+                suggested=from_output.get(i),
             )
             for i, choice in enumerate(node.choices)
         ]

@@ -38,6 +38,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--show", action="store_true", help="print where the session stands; do not open the app"
     )
+    from dectree.commands.policy import add_run_policy
+
+    add_run_policy(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -92,12 +95,20 @@ def run(args: argparse.Namespace) -> int:
                 "dectree stopped; recorded as interrupted",
                 file=sys.stderr,
             )
+    from dectree.commands.policy import ConfigError, run_disabled
+
+    try:
+        no_run = run_disabled(args)
+    except ConfigError as exc:
+        print(f"dectree: error: {exc}", file=sys.stderr)
+        return 2
     app = build_app(
         catalog,
         incident=journal.header.incident,
         attach=[recorder],
         resume=session,
         notice=notice,
+        run_disabled=no_run,
     )
     report_errors_in(recorder, app)
     return int(app.run() or 0)

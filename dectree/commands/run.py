@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dectree.commands.common import add_paths, missing_paths
+from dectree.commands.policy import ConfigError, add_run_policy, run_disabled
 from dectree.commands.recording import add_record_args, recorder_for, report_errors_in
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="do not read the per-user defaults file (dectree's config dir, variables.toml)",
     )
     add_record_args(parser)  # --sessions-dir, --engineer: the journal of every walk
+    add_run_policy(parser)
 
 
 def _error(message: str) -> int:
@@ -87,6 +89,10 @@ def _is_path(text: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        no_run = run_disabled(args)
+    except ConfigError as exc:
+        return _error(str(exc))
     paths: list[str] = list(args.paths)
     tree_id: str | None = args.tree
     missing = missing_paths(paths)
@@ -160,6 +166,7 @@ def run(args: argparse.Namespace) -> int:
         secret_variables=files.secret,
         notices=files.warnings,
         attach=journal,
+        run_disabled=no_run,
     )
     result = app.run()
     return int(result or 0)

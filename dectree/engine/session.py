@@ -608,9 +608,17 @@ class Session:
         return list(self._walk.runs)
 
     def suggestions(self) -> list[RuleMatch]:
-        """What the latest run on the current step suggested (empty if none ran)."""
-        here = [r for r in self._walk.runs if r.step == self.step_index]
-        return list(here[-1].suggested) if here else []
+        """What the checks run at the current step suggest: the latest run of each check counts."""
+        latest: dict[int, CheckRan] = {}
+        for run in self._walk.runs:
+            if run.step == self.step_index:
+                latest.pop(run.index, None)
+                latest[run.index] = run
+        found: dict[int, RuleMatch] = {}
+        for run in reversed(latest.values()):  # the most recent run's line is shown
+            for match in run.suggested:
+                found.setdefault(match.choice, match)
+        return [found[choice] for choice in sorted(found)]
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         """Search every tree of the session and record the search."""

@@ -234,3 +234,36 @@ def test_transcript_shows_each_run_inert(tmp_path: Path) -> None:
     assert fence.startswith("````")  # longer than the run of backticks in the output
     assert "interrupted (dectree stopped during the run)" in markdown
     assert json.loads(render_json(transcript))["runs"][0]["output"].startswith("hello\n\x1b[2J")
+
+
+def test_run_policy_from_flag_and_user_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import argparse
+
+    from dectree.commands.policy import ConfigError, run_disabled
+
+    config = tmp_path / "config.toml"
+    monkeypatch.setenv("DECTREE_CONFIG", str(config))
+    assert run_disabled(argparse.Namespace(no_run=False)) is None
+    assert run_disabled(argparse.Namespace(no_run=True)) == "--no-run"
+    config.write_text("run_checks = false\n")
+    assert "run_checks = false" in (run_disabled(argparse.Namespace(no_run=False)) or "")
+    config.write_text("run_checks = 'no'\n")
+    with pytest.raises(ConfigError, match="true or false"):
+        run_disabled(argparse.Namespace(no_run=False))
+    config.write_text("run_checks = \n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        run_disabled(argparse.Namespace(no_run=False))
+
+
+def test_bad_user_config_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dectree.cli import main
+
+    config = tmp_path / "config.toml"
+    config.write_text("run_checks = [\n")
+    monkeypatch.setenv("DECTREE_CONFIG", str(config))
+    assert main(["run", str(TREES / "guided.yaml")]) == 2
+    assert f"dectree: error: {config}: not valid TOML" in capsys.readouterr().err

@@ -31,6 +31,8 @@ EXPLAIN = {
     "outline": "the outline: the whole tree, your path and the current step marked",
     "search": "search every tree for an error message or symptom",
     "copy": "copy a command to the clipboard (c, then its number if there are several)",
+    "run_check": "run a question's check here (r, then its number if there are several): "
+    "shows the command and asks every time; the output is recorded and may suggest an answer",
     "path": "move to the path panel; Enter on an earlier step reopens it",
     "export": "export the walk as Markdown: copied to the clipboard, and written under the "
     "sessions directory (the message says where) when the walk is recorded",

@@ -59,6 +59,13 @@ class WalkScreen(Screen[None]):
         Binding("i", "incident", "Incident", tooltip="set the incident id of this walk"),
         Binding("o", "outline", "Tree", tooltip="the whole tree, your path marked"),
         Binding("slash", "search", "Search", key_display="/"),
+        Binding(
+            "r",
+            "run_check",
+            "Run",
+            show=False,  # the command blocks show it: [r 1] run
+            tooltip="run a check of this question here (asks first, every time)",
+        ),
         Binding("p", "path", "Path", show=False, tooltip="move to the path panel"),
         Binding("escape", "cancel", "Cancel", show=False),
         Binding("q", "app.request_quit", "Quit"),
@@ -82,6 +89,7 @@ class WalkScreen(Screen[None]):
         self.incident = session.incident or incident
         self._clock = clock
         self._copy_pending = False
+        self._run_pending = False
         self._dirty = False
         self._unsubscribe: Callable[[], None] | None = None
 
@@ -150,13 +158,18 @@ class WalkScreen(Screen[None]):
         header.set_incident(self.incident)
         if self._copy_pending and (finished or not session.commands()):
             self._copy_pending = False
-        await self.query_one(NodeView).show(session)
+        if self._run_pending and (finished or not session.runnable_checks()):
+            self._run_pending = False
+        await self.query_one(NodeView).show(session, self.dectree.run_disabled)
         self._show_choices()
         self.query_one(PathPanel).show(session)
 
     def _show_choices(self, title: str | None = None) -> None:
         if self._copy_pending:
             self._show_commands()
+            return
+        if self._run_pending:
+            self._show_checks()
             return
         choices = options(self.session)
         if title is None:
@@ -175,11 +188,30 @@ class WalkScreen(Screen[None]):
         title = f"Copy command 1-{min(len(commands), 9)}? Enter copies, Esc cancels"
         self.query_one(ChoiceList).show(commands, title)
 
+    def _show_checks(self) -> None:
+        """Run mode: the question's checks in place of the answers, numbered as `r` numbers them."""
+        runnable = set(self.session.runnable_checks())
+        checks = [
+            Option(f"$ {one_line(filled.redacted, 200)}", "" if i in runnable else "copy only")
+            for i, filled in enumerate(self.session.commands())
+        ]
+        title = f"Run check 1-{min(len(checks), 9)}? Enter asks first, Esc cancels"
+        self.query_one(ChoiceList).show(checks, title)
+
+    def _leave_run_mode(self) -> None:
+        if self._run_pending:
+            self._run_pending = False
+            self._show_choices()
+
     def pick(self, index: int) -> None:
         """Apply option `index` (0-based) of the current step (in copy mode: copy command `index`)."""
         if self._copy_pending:
             self._leave_copy_mode()
             self.copy(index)
+            return
+        if self._run_pending:
+            self._leave_run_mode()
+            self.run_check(index)
             return
         choices = self.query_one(ChoiceList).choices
         if not 0 <= index < len(choices):
@@ -332,16 +364,68 @@ class WalkScreen(Screen[None]):
         else:
             self.notify(f"Copied command {index + 1} to the clipboard.")
 
+    # -- running checks ----------------------------------------------------------
+
+    def action_run_check(self) -> None:
+        from dectree.model.tree import Question
+
+        node = self.session.node
+        if not isinstance(node, Question) or not node.checks:
+            self.notify("Only a question's checks can be run; this step has none.")
+            return
+        if self.dectree.run_disabled:
+            self.notify(
+                f"Running checks is turned off ({self.dectree.run_disabled}): copy with c.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        runnable = self.session.runnable_checks()
+        if not runnable:
+            self.notify("These checks are copy-only: copy with c and run them yourself.")
+        elif len(node.checks) == 1:
+            self.run_check(0)
+        else:
+            self._copy_pending = False
+            self._run_pending = True
+            self._show_choices()
+            self.query_one(ChoiceList).focus()
+
+    def run_check(self, index: int) -> None:
+        """Ask, then run check `index` (0-based) of the current question."""
+        from dectree.app.screens.run_check import RunConsentScreen, RunScreen
+        from dectree.model.tree import Question
+
+        try:
+            filled, timeout = self.session.prepare_check(index)
+        except WalkError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        node = self.session.node
+        where = node.checks[index].where if isinstance(node, Question) else None
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.app.push_screen(RunScreen(self.session, index))
+
+        self.app.push_screen(
+            RunConsentScreen(index + 1, filled, where=where, timeout=timeout), answer
+        )
+
     def action_cancel(self) -> None:
-        if self._copy_pending:
+        if self._run_pending:
+            self._leave_run_mode()
+        elif self._copy_pending:
             self._leave_copy_mode()
         else:
             self.query_one(ChoiceList).focus()
 
     def on_key(self, event: Key) -> None:
         moving = event.key in ("up", "down", "enter", "home", "end", "pageup", "pagedown")
-        if self._copy_pending and not (event.key.isdigit() or event.key == "escape" or moving):
+        pending = self._copy_pending or self._run_pending
+        if pending and not (event.key.isdigit() or event.key == "escape" or moving):
             self._leave_copy_mode()
+            self._leave_run_mode()
 
     # -- panels and dialogs -------------------------------------------------------
 

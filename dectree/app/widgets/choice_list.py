@@ -27,6 +27,12 @@ def option_prompt(number: int, option: Option) -> Content:
     parts.append(plain(one_line(option.label)))
     if option.hint:
         parts += ["  ", plain(f"({one_line(option.hint)})", "italic $text-muted")]
+    if option.suggested is not None:
+        parts += [
+            "\n   ",
+            ("◆ suggested by the output", "bold $text-success"),
+            plain(f": {one_line(option.suggested, 200)}", "$text-muted"),
+        ]
     return Content.assemble(*parts)
 
 

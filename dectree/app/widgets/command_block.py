@@ -18,6 +18,8 @@ from dectree.app.safe import clean, paragraph, plain
 from dectree.engine.fill import FilledCommand
 
 SECRET_MASK = "••••••"
+RUN = "run"
+"""`run` value of a block whose command can be run with `r`; other values are shown as said."""
 
 
 def command_content(filled: FilledCommand) -> Content:
@@ -26,7 +28,7 @@ def command_content(filled: FilledCommand) -> Content:
     for segment in filled.segments:
         if segment.variable is None:
             parts.append(clean(segment.text))
-        elif segment.missing:
+        elif segment.missing or segment.refused:
             parts.append((clean(segment.text), "bold $text-warning"))
         elif segment.secret:
             parts.append((SECRET_MASK, "bold $text-accent"))
@@ -57,6 +59,7 @@ class CommandBlock(Static):
         look_for: str | None = None,
         where: str | None = None,
         single: bool = False,
+        run: str | None = None,
     ) -> None:
         super().__init__(classes="command")
         self.number = number
@@ -64,20 +67,32 @@ class CommandBlock(Static):
         self.look_for = look_for
         self.where = where
         self.single = single
+        self.run = run
         self.update(self._content())
 
     def refill(self, other: CommandBlock) -> None:
         """Show what `other` (a block that is not mounted) shows."""
         self.number, self.filled, self.single = other.number, other.filled, other.single
-        self.look_for, self.where = other.look_for, other.where
+        self.look_for, self.where, self.run = other.look_for, other.where, other.run
         self.update(self._content())
 
     def _content(self) -> Content:
         key = "c" if self.single else f"c {self.number}"
         top: list[str | Content | tuple[str, str]] = [(f"[{key}] copy", "bold $text-secondary")]
+        if self.run == RUN:
+            run_key = "r" if self.single else f"r {self.number}"
+            top += ["  ", (f"[{run_key}] run", "bold $text-secondary")]
+        elif self.run:
+            top += ["  ", plain(self.run, "$text-muted")]
         if self.where:
             top += ["  ", plain(self.where, "italic $text-muted")]
         lines = [Content.assemble(*top), command_content(self.filled)]
+        for name, why in self.filled.refused:
+            lines.append(
+                Content.assemble(
+                    ("not filled: ", "$text-error"), plain("{" + name + "}: " + why, "$text-error")
+                )
+            )
         if self.filled.missing:
             names = ", ".join("{" + name + "}" for name in self.filled.missing)
             lines.append(

@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from dectree.app.safe import clean, one_line, plain
-from dectree.app.widgets.command_block import CommandBlock
+from dectree.app.widgets.command_block import RUN, CommandBlock
 from dectree.app.widgets.tree_markdown import TreeMarkdown
 from dectree.engine.fill import FilledCommand
 from dectree.engine.session import Session
@@ -52,10 +52,27 @@ def markdown(text: str) -> TreeMarkdown:
 
 
 def command_blocks(
-    commands: Sequence[Command], filled: Sequence[FilledCommand], fill: Fill = unfilled
+    commands: Sequence[Command],
+    filled: Sequence[FilledCommand],
+    fill: Fill = unfilled,
+    *,
+    run_off: str | None = None,
+    runs: bool = False,
 ) -> list[Widget]:
-    """One block per command, numbered as the copy keys number them."""
+    """One block per command, numbered as the copy keys number them.
+
+    With `runs` (a question's checks) each block also says whether `r` runs
+    it: `run_off` is why running is turned off, if it is.
+    """
     single = len(filled) == 1
+
+    def run_note(command: Command) -> str | None:
+        if not runs:
+            return None
+        if not command.runnable:
+            return "(copy only)"
+        return f"(run: off, {run_off})" if run_off else RUN
+
     return [
         CommandBlock(
             i + 1,
@@ -63,6 +80,7 @@ def command_blocks(
             look_for=fill(c.look_for) if c.look_for else c.look_for,
             where=c.where,
             single=single,
+            run=run_note(c),
         )
         for i, (c, f) in enumerate(zip(commands, filled, strict=True))
     ]

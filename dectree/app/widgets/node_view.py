@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
-from dectree.app.safe import clean, paragraph, plain
+from dectree.app.safe import clean, one_line, paragraph, plain
 from dectree.app.widgets.command_block import CommandBlock
 from dectree.app.widgets.node_parts import (
     Fill,
@@ -40,7 +40,10 @@ from dectree.model.tree import Action, AnyNode, Conclusion, Escalation, Question
 
 
 def question_widgets(
-    node: Question | Action, filled: Sequence[FilledCommand], fill: Fill = unfilled
+    node: Question | Action,
+    filled: Sequence[FilledCommand],
+    fill: Fill = unfilled,
+    run_off: str | None = None,
 ) -> list[Widget]:
     """Prompt, detail, commands (and how to verify, for an action); `fill` fills prose."""
     is_question = isinstance(node, Question)
@@ -53,13 +56,46 @@ def question_widgets(
     commands = node.checks if isinstance(node, Question) else node.commands
     if commands:
         widgets.append(section("Checks" if is_question else "Commands"))
-        widgets.extend(command_blocks(commands, filled, fill))
+        widgets.extend(command_blocks(commands, filled, fill, run_off=run_off, runs=is_question))
     if isinstance(node, Action) and node.verify:
         widgets += [section("Verify"), Static(paragraph(fill(node.verify)), classes="text")]
     return widgets
 
 
-def node_widgets(session: Session) -> list[Widget]:
+def run_widgets(session: Session) -> list[Widget]:
+    """The checks run at this step: how each ended and what it suggested."""
+    runs = [r for r in session.runs if r.step == session.step_index]
+    if not runs:
+        return []
+    lines: list[Content] = []
+    for run in runs[-3:]:
+        if run.status == "exited":
+            how = f"exit {run.exit_code}"
+        else:
+            how = run.status.replace("_", " ")
+        took = f"{run.seconds:.1f} s"
+        parts: list[str | Content | tuple[str, str]] = [
+            (f"check {run.index + 1}: ", "bold"),
+            f"{how}, {took}, {run.total_bytes:,} bytes",
+        ]
+        if run.redactions:
+            parts.append(f", {run.redactions} redacted")
+        if not run.suggested and run.status == "exited":
+            parts.append(("  no rule matched: choose from what it showed", "$text-muted"))
+        lines.append(Content.assemble(*parts))
+        for match in run.suggested:
+            seen = f": {match.line}" if match.line else " (exit code)"
+            lines.append(
+                Content.assemble(
+                    ("  suggests ", "$text-success"),
+                    plain(one_line(match.label), "bold $text-success"),
+                    plain(one_line(seen, 120), "$text-muted"),
+                )
+            )
+    return [section("Checks run here"), Static(Content("\n").join(lines), classes="text")]
+
+
+def node_widgets(session: Session, run_off: str | None = None) -> list[Widget]:
     """Every widget for the session's current step."""
     node = session.node
     filled = session.commands()
@@ -68,7 +104,8 @@ def node_widgets(session: Session) -> list[Widget]:
     if session.state is SessionState.finished:
         widgets.append(finished_banner(session))
     if isinstance(node, (Question, Action)):
-        widgets += question_widgets(node, filled, fill)
+        widgets += question_widgets(node, filled, fill, run_off)
+        widgets += run_widgets(session)
     elif isinstance(node, Conclusion):
         widgets += conclusion_widgets(session, node, filled, fill)
     elif isinstance(node, Escalation):
@@ -134,16 +171,24 @@ class NodeView(VerticalScroll):
         super().__init__(id="node")
         self._shown: tuple[object, ...] | None = None
 
-    async def show(self, session: Session) -> None:
+    async def show(self, session: Session, run_off: str | None = None) -> None:
         """Render the session's current step (scrolling to the top on a new step)."""
         step = session.current
-        key = (session.step_index, step.ref, session.state, step.note, tuple(session.variables.items()))
+        key = (
+            session.step_index,
+            step.ref,
+            session.state,
+            step.note,
+            tuple(session.variables.items()),
+            len(session.runs),
+            run_off,
+        )
         if key == self._shown:
             return
         new_step = self._shown is None or self._shown[:2] != key[:2]
         self._shown = key
         with self.app.batch_update():
-            await self._replace(node_widgets(session))
+            await self._replace(node_widgets(session, run_off))
         if new_step:
             self.scroll_home(animate=False)
             self.call_after_refresh(self._prepare_next, session)

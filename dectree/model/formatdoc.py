@@ -33,6 +33,7 @@ MODELS: list[type[BaseModel]] = [
     model.Escalation,
     model.Command,
     model.Choice,
+    model.Rule,
     model.Step,
     model.Scenario,
     model.ScenarioAnswer,

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from dectree.engine.fill import fill
 from dectree.engine.shellctx import UNPARSED, UNSAFE, contexts
+from dectree.model.tree import placeholders
 
 # Text a shell can carry in an argument: no NUL; keep it printable plus newline/tab.
 chunks = st.sampled_from(
@@ -224,3 +225,25 @@ def test_escaped_braces_are_literal_not_placeholders() -> None:
         == "kubectl get pods -n prod -o jsonpath='{range .items[*]}{.metadata.name} {end}'"
     )
     assert filled.missing == ()
+
+
+shell_text = st.lists(
+    st.sampled_from(
+        ["{v}", "'", '"', "$(", ")", "`", "\\", "\n", " ", "#", "<<EOF\n", "EOF", "${", "}",
+         "$((", "))", "sh -c ", "ssh h ", "|", ";", "&&", "(", "<x>", "time ", "if ", "fi", "\\{v}"]
+    )
+    | st.text(max_size=4),
+    max_size=20,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(template=shell_text)
+def test_any_command_gets_a_context_per_placeholder_never_an_exception(template: str) -> None:
+    places = contexts(template)
+    assert len(places) == len(placeholders(template))
+    for place in places:
+        assert place.safe or (place.code in (UNSAFE, UNPARSED) and place.reason)
+    filled = fill(template, {"v": "x'; touch /tmp/dt-pwn #"})
+    for name, why in filled.refused:
+        assert name == "v" and why

@@ -85,6 +85,13 @@ class _Kept:
         return head + notice + bytes(tail).decode("utf-8", "replace"), cut
 
 
+def keep(data: bytes, limit: int = DEFAULT_LIMIT) -> tuple[str, int]:
+    """`data` as text, its first and last `limit / 2` bytes kept; and the bytes cut."""
+    kept = _Kept(limit)
+    kept.add(data)
+    return kept.text()
+
+
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child
     if sys.platform.startswith("linux"):
         import ctypes

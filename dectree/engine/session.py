@@ -46,7 +46,7 @@ from dectree.engine.events import (
 )
 from dectree.engine.fill import FilledCommand, fill
 from dectree.engine.redact import redact
-from dectree.engine.runner import DEFAULT_TIMEOUT, RunResult, RunStatus
+from dectree.engine.runner import DEFAULT_TIMEOUT, RunResult, RunStatus, keep
 from dectree.engine.search import Hit, SearchIndex, Start
 from dectree.engine.suggest import suggest
 from dectree.engine.walk import (
@@ -581,9 +581,13 @@ class Session:
     def report_output(
         self, index: int, output: str, exit_code: int | None, seconds: float = 0.0
     ) -> CheckRan:
-        """Record output of check `index` that was run elsewhere (by an agent, by hand)."""
+        """Record output of check `index` that was run elsewhere (by an agent, by hand).
+
+        Kept as a run's output is: at most 1 MiB, head and tail, then redacted.
+        """
         data = output.encode("utf-8", "replace")
-        result = RunResult(RunStatus.exited, exit_code, seconds, output, len(data), 0)
+        text, cut = keep(data)
+        result = RunResult(RunStatus.exited, exit_code, seconds, text, len(data), cut)
         return self.check_ran(index, result)
 
     def close_interrupted_runs(self) -> list[CheckRan]:

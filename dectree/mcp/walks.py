@@ -360,6 +360,20 @@ class Walks:
         if not 1 <= check <= len(commands):
             raise ToolFailure(f"no check {check}: this step has {len(commands)} (1-{len(commands)})")
         output = _text(output, "output")
+        if isinstance(session.node, Question):
+            # The engine keeps head and tail, redacts, records check_ran and
+            # evaluates the tree's when: rules.
+            try:
+                event = session.report_output(check - 1, output, exit_code)
+            except WalkError as exc:
+                raise ToolFailure(str(exc)) from None
+            return Reported(
+                recorded=True,
+                suggested=[Answer(number=m.choice + 1, label=m.label) for m in event.suggested],
+                kept_bytes=len(event.output.encode()),
+                cut=event.cut_bytes > 0,
+                step=_view(session),
+            )
         kept, cut = _keep(_redact(output, session))
         status = "no exit code" if exit_code is None else f"exit {exit_code}"
         head = f"Ran check {check} ({status}): {commands[check - 1].redacted}"

@@ -267,3 +267,18 @@ def test_bad_user_config_is_a_clear_error(
     monkeypatch.setenv("DECTREE_CONFIG", str(config))
     assert main(["run", str(TREES / "guided.yaml")]) == 2
     assert f"dectree: error: {config}: not valid TOML" in capsys.readouterr().err
+
+
+def test_mcp_report_output_records_the_run_and_returns_suggestions(tmp_path: Path) -> None:
+    from dectree.mcp.walks import Walks
+
+    walks = Walks(load_catalog([str(TREES)]), tmp_path, host="h")
+    step = walks.start(tree="guided", variables={"word": "x"})
+    reported = walks.report_output(step.session, 1, "HELLO\n", 0)
+    assert [(a.number, a.label) for a in reported.suggested] == [(1, "Hello")]
+    big = walks.report_output(step.session, 2, "x" * (3 * 1024 * 1024), 3)
+    assert big.cut and [a.label for a in big.suggested] == ["Refused"]
+    journal = read_journal(next(tmp_path.rglob("*.jsonl")))
+    ran = [e for e in journal.events if isinstance(e, CheckRan)]
+    assert [(r.index, r.exit_code) for r in ran] == [(0, 0), (1, 3)]
+    assert ran[1].cut_bytes == 2 * 1024 * 1024

@@ -125,6 +125,32 @@ _HEREDOC_RE = re.compile(r"<<(-?)(['\"])([A-Za-z_][A-Za-z0-9_]*)\2")
 _STAND_IN_RE = re.compile(r"<[A-Za-z][^<>\n'\"`$\\;&|()]*>")
 
 
+def _arithmetic(text: str) -> tuple[str, list[int]]:
+    """`$((...))` blanked out (bashlex cannot read it), and the sentinels that were inside.
+
+    A value inside arithmetic is evaluated, not quoted (bash runs `$(...)` in an
+    array subscript there), so such placeholders are unsafe.
+    """
+    inside: list[int] = []
+    out = []
+    pos = 0
+    while True:
+        start = text.find("$((", pos)
+        if start < 0:
+            break
+        depth, i = 2, start + 3
+        while i < len(text) and depth:
+            depth += {"(": 1, ")": -1}.get(text[i], 0)
+            i += 1
+        if depth:
+            break  # unbalanced: leave it for the parser to report
+        inside.extend(_sentinels(text[start:i]))
+        out.append(text[pos:start] + "_" * (i - start))
+        pos = i
+    out.append(text[pos:])
+    return "".join(out), inside
+
+
 def _prepare(text: str) -> str:
     text = _STAND_IN_RE.sub(lambda m: "_" * len(m.group(0)), text)
     text = _TIME_RE.sub(lambda m: m.group(1) + "_ime", text)
@@ -140,8 +166,12 @@ def _script(text: str, depth: int) -> dict[int, Context]:
         return out
     import bashlex  # a parser is needed only for commands with placeholders
 
+    prepared, in_arithmetic = _arithmetic(text)
+    for i in in_arithmetic:
+        out[i] = Context((), UNSAFE, "it is inside $((...)) arithmetic, which evaluates it")
+    prepared = _prepare(prepared)
     try:
-        trees = bashlex.parse(_prepare(text))
+        trees = bashlex.parse(prepared)
     except Exception as exc:  # bashlex raises several kinds on input it cannot read
         what = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         where = "the command" if depth == 0 else "a script nested in the command"
@@ -151,7 +181,7 @@ def _script(text: str, depth: int) -> dict[int, Context]:
             )
         return out
     for tree in trees:
-        _node(tree, text, depth, out)
+        _node(tree, prepared, depth, out)  # same length as `text`, sentinels kept
     return out
 
 

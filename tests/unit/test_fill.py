@@ -61,6 +61,7 @@ NESTED = {
     "timeout-bash-c": "timeout 5 bash -c 'printf %s \"{v}\"'",
     "env-sh-c-in-pipeline": "true | env A=1 sh -c 'printf %s {v}' | cat",
     "assignment": "X={v} sh -c 'printf %s \"$X\"'",
+    "beside-arithmetic": 'for n in 1; do printf %s "$((n - 1))"{v}; done',
 }
 NESTED_EXPECTED = {
     "dollar-paren-in-double": "{}.",
@@ -68,6 +69,7 @@ NESTED_EXPECTED = {
     "sh-c-single-double": "x{}y",
     "bash-lc-double-single": "x{}y",
     "ssh-single": "x{}y",
+    "beside-arithmetic": "0{}",
 }
 
 STUB_SSH = """#!/bin/sh
@@ -171,7 +173,8 @@ REFUSED = {
     "program-under-sudo": ("sudo -u root {v} status", UNSAFE),
     "script-is-the-value": ("sh -c {v}", UNSAFE),
     "nested-backticks": ("ssh {h} 'echo `cat {v}`'", UNSAFE),
-    "arithmetic": ("echo $((1 + {v}))", UNPARSED),
+    "arithmetic": ("echo $((1 + {v}))", UNSAFE),
+    "arithmetic-command": ("(( {v} > 1 )) && echo x", UNSAFE),
     "unparsable": ("echo 'x {v}", UNPARSED),
     "unparsable-nested": ("sh -c 'echo \"{v}'", UNPARSED),
 }

@@ -250,3 +250,54 @@ def test_any_command_gets_a_context_per_placeholder_never_an_exception(template:
     filled = fill(template, {"v": "x'; touch /tmp/dt-pwn #"})
     for name, why in filled.refused:
         assert name == "v" and why
+
+
+def _direct(template: str) -> dict[int, object]:
+    from dectree.engine import shellctx
+
+    pieces, pos, count = [], 0, 0
+    for match in shellctx.PLACEHOLDER_RE.finditer(template):
+        pieces += [shellctx.unescape(template[pos : match.start()]), f"%DTPH{count}%"]
+        count, pos = count + 1, match.end()
+    pieces.append(shellctx.unescape(template[pos:]))
+    return dict(shellctx._script("".join(pieces), 0))
+
+
+def shipped_commands() -> list[str]:
+    from dectree.model.catalog import load_catalog
+    from dectree.model.tree import node_commands
+
+    catalog = load_catalog([str(Path(__file__).parents[2] / "trees")])
+    return sorted(
+        {c for t in catalog.trees.values() for n in t.tree.nodes.values() for c in node_commands(n)}
+    )
+
+
+def test_shapes_give_the_same_contexts_as_the_commands_themselves() -> None:
+    templates = [*shipped_commands(), *NESTED.values(), *(t for t, _ in REFUSED.values())]
+    assert len(templates) > 500
+    for template in templates:
+        direct = _direct(template)
+        shaped = contexts(template)
+        for i, place in enumerate(shaped):
+            expected = direct.get(i)
+            if expected is None:
+                assert not place.safe
+            else:
+                assert (place.layers, place.code, place.option_position) == (
+                    expected.layers,  # type: ignore[attr-defined]
+                    expected.code,  # type: ignore[attr-defined]
+                    expected.option_position,  # type: ignore[attr-defined]
+                ), template
+
+
+@settings(max_examples=300, deadline=None)
+@given(template=shell_text)
+def test_shapes_agree_on_any_command(template: str) -> None:
+    direct = _direct(template)
+    for i, place in enumerate(contexts(template)):
+        expected = direct.get(i)
+        if expected is None:
+            assert not place.safe
+        else:
+            assert (place.layers, place.code) == (expected.layers, expected.code)  # type: ignore[attr-defined]

@@ -226,6 +226,7 @@ def _script(text: str, depth: int) -> dict[int, Context]:
         trees = bashlex.parse(prepared)
     except Exception as exc:  # bashlex raises several kinds on input it cannot read
         what = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        what = re.sub(r" \(position \d+\)$", "", what)  # offsets in our rewritten text
         where = "the command" if depth == 0 else "a script nested in the command"
         for i in _sentinels(text):
             out[i] = Context(

@@ -109,3 +109,21 @@ async def test_cancel_stops_the_run(recorder: Recorder) -> None:
         assert screen.result is not None and screen.result.status.value == "cancelled"
         [ran] = [e for e in recorder.events if isinstance(e, CheckRan)]
         assert ran.status == "cancelled"
+
+
+async def test_large_output_shows_its_last_lines_inert(recorder: Recorder) -> None:
+    from textual.widgets import Log
+
+    app = make(recorder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("r", "5", "y")
+        screen = await wait_for_run(pilot, app)
+        log = screen.query_one(Log)
+        assert log.lines[-1] == "\\x1b[2JEND"  # the escape shown, not run
+        assert len(log.lines) <= 5001
+        await pilot.pause(0.2)
+        shown = [log.render_line(y).text.strip() for y in range(log.size.height)]
+        assert "\\x1b[2JEND" in shown
+        [ran] = [e for e in recorder.events if isinstance(e, CheckRan)]
+        assert ran.total_bytes > 1024 * 1024 and ran.cut_bytes > 0

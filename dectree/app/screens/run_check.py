@@ -15,6 +15,7 @@ what the output suggests; the engineer closes the screen and chooses.
 from __future__ import annotations
 
 import threading
+from collections import deque
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -104,13 +105,17 @@ class RunScreen(ModalScreen[None]):
         self.run: CheckRun | None = None
         self.result: RunResult | None = None
         self._pending: list[str] = []
+        # The last lines shown, kept here: Log's own max_lines left its virtual
+        # height at the untrimmed size (blank screens after large outputs).
+        self._shown: deque[str] = deque(maxlen=SHOWN_LINES)
+        self._partial = ""
         self._lock = threading.Lock()
         self._started_seq: int | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="run-body"):
             yield Static(id="run-title")
-            yield Log(id="run-log", max_lines=SHOWN_LINES, highlight=False, auto_scroll=True)
+            yield Log(id="run-log", highlight=False, auto_scroll=True)
             yield Static(id="run-status")
         yield Footer(compact=True)
 
@@ -146,8 +151,16 @@ class RunScreen(ModalScreen[None]):
             return
         if len(text) > MAX_FLUSH:
             skipped = len(text) - MAX_FLUSH
-            text = f"[… {skipped:,} characters not shown here; the record keeps head and tail …]\n" + text[-MAX_FLUSH:]
-        self.query_one("#run-log", Log).write(visible_controls(text))
+            self._shown.append(f"[… {skipped:,} characters not shown …]")
+            self._partial = ""
+            text = text[-MAX_FLUSH:]
+        lines = (self._partial + visible_controls(text)).split("\n")
+        self._partial = lines.pop()
+        self._shown.extend(lines)
+        log = self.query_one("#run-log", Log)
+        log.clear()
+        log.write_lines([*self._shown, self._partial] if self._partial else self._shown)
+        log.call_after_refresh(log.scroll_end, animate=False)
 
     def _work(self) -> None:
         assert self.run is not None
@@ -191,6 +204,8 @@ class RunScreen(ModalScreen[None]):
             lines.append(plain("No rule matched: read the output and choose.", "$text-muted"))
         lines.append(plain("Enter or Esc: back to the step (nothing is chosen for you).", "$text-muted"))
         status.update(Content("\n").join(lines))
+        log = self.query_one("#run-log", Log)  # the status grew: keep the last line in view
+        log.call_after_refresh(log.scroll_end, animate=False)
 
     def action_stop_or_close(self) -> None:
         if self.run is not None and self.result is None:

@@ -553,7 +553,9 @@ class Session:
         secrets = {
             name: value for name, value in self._walk.values.items() if self.is_secret(name)
         }
-        clean = redact(result.output, secrets)
+        # Lone surrogates (an agent's JSON can carry them) cannot be written as UTF-8.
+        output = result.output.encode("utf-8", "replace").decode("utf-8")
+        clean = redact(output, secrets)
         error = redact(result.error, secrets).text if result.error else None
         matches = suggest(node, index, clean.text, result.exit_code)
         self._emit(

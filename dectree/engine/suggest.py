@@ -57,6 +57,8 @@ def compile_rule(pattern: str) -> Any:
     options.log_errors = False
     try:
         return re2.compile("(?m)" + pattern, options=options)
+    except UnicodeEncodeError:
+        raise RuleError("the expression holds a character that is not valid Unicode") from None
     except re2.error as exc:
         message = exc.args[0] if exc.args else exc
         if isinstance(message, bytes):
@@ -87,9 +89,14 @@ def rule_matches(
     if rule.output is None:
         return (rule.exit is not None), None, None
     try:
-        found = compile_rule(rule.output).search(output)
+        pattern = compile_rule(rule.output)
     except RuleError:
         return False, None, None
+    try:
+        found = pattern.search(output)
+    except UnicodeEncodeError:  # lone surrogates (from a YAML escape): matched as U+FFFD
+        output = output.encode("utf-8", "replace").decode("utf-8")
+        found = pattern.search(output)
     if found is None:
         return False, None, None
     start = output.rfind("\n", 0, found.start()) + 1

@@ -282,3 +282,10 @@ def test_mcp_report_output_records_the_run_and_returns_suggestions(tmp_path: Pat
     ran = [e for e in journal.events if isinstance(e, CheckRan)]
     assert [(r.index, r.exit_code) for r in ran] == [(0, 0), (1, 3)]
     assert ran[1].cut_bytes == 2 * 1024 * 1024
+
+
+def test_reported_output_with_lone_surrogates_is_recorded(tmp_path: Path) -> None:
+    session = guided_session(tmp_path)
+    event = session.report_output(0, "hello\ud800\n", 0)
+    assert event.output == "hello?\n"
+    assert read_journal(next(tmp_path.rglob("*.jsonl"))).events[-1] == event

@@ -110,3 +110,12 @@ def test_scenario_output_must_suggest_the_answer() -> None:
     assert reason == "at q: the output suggests no answer; expected 'Full'"
     other = scenario(choose="Full", output="x", exit=4, check=1)
     assert "suggests 'Down'; expected only 'Full'" in (walk_scenario(trees, "t", other)[1] or "")
+
+
+def test_text_that_is_not_valid_unicode_is_an_error_or_a_match_never_a_crash() -> None:
+    with pytest.raises(RuleError):
+        compile_rule("\ud800")
+    assert [s.label for s in suggest(question(), 1, "\ud800ACTIVE\n", 0)] == []
+    out = "/dev/sda1 50G 49G 1G 98% /var\ud800"
+    assert [s.label for s in suggest(question(), 0, out, 0)] == []  # $ needs the line end
+    assert [s.label for s in suggest(question(), 0, out[:-1] + "\n\ud800", 0)] == ["Full"]

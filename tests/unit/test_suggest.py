@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dectree.check.scenarios import walk_scenario
 from dectree.engine.suggest import RuleError, compile_rule, suggest
@@ -119,3 +122,40 @@ def test_text_that_is_not_valid_unicode_is_an_error_or_a_match_never_a_crash() -
     out = "/dev/sda1 50G 49G 1G 98% /var\ud800"
     assert [s.label for s in suggest(question(), 0, out, 0)] == []  # $ needs the line end
     assert [s.label for s in suggest(question(), 0, out[:-1] + "\n\ud800", 0)] == ["Full"]
+
+
+rules = st.lists(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "output": st.text(max_size=12),
+            "exit": st.integers(-300, 300) | st.lists(st.integers(0, 5), max_size=3),
+            "check": st.integers(-2, 4) | st.sampled_from(["df", "nope", "x"]),
+        },
+    ),
+    max_size=3,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(when=rules, output=st.text(max_size=40), code=st.none() | st.integers(0, 5))
+def test_any_rules_validate_and_evaluate_without_raising(
+    when: list[dict[str, object]], output: str, code: int | None, tmp_path: Path
+) -> None:
+    import yaml
+
+    from dectree.check.validate import validate_catalog
+    from dectree.model.catalog import load_catalog
+
+    data = json.loads(json.dumps(TREE))
+    data["nodes"]["q"]["choices"][2]["when"] = when
+    path = tmp_path / "t.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    catalog = load_catalog([str(path)])
+    problems = validate_catalog(catalog)
+    assert all(p.code for p in problems)
+    if catalog.trees:
+        node = catalog.trees["t"].tree.nodes["q"]
+        assert isinstance(node, Question)
+        for check in range(len(node.checks)):
+            suggest(node, check, output, code)

@@ -54,6 +54,14 @@ class Check(BaseModel):
     unfilled: list[str] = Field(description="Placeholders without a value: set_variable first")
     look_for: str | None = None
     where: str | None = Field(default=None, description="Where to run it, if not locally")
+    copy_only: bool = Field(
+        default=False,
+        description="Marked 'runnable: false' (destructive or interactive): the user runs it, not you",
+    )
+    unsafe: list[str] = Field(
+        default_factory=list,
+        description="Placeholders left as {name}: their value cannot be quoted safely there",
+    )
 
 
 class Answer(BaseModel):
@@ -521,6 +529,8 @@ def _view(session: Session) -> Step:
                 unfilled=sorted(set(f.missing)),
                 look_for=session.fill(c.look_for, shell=False).text if c.look_for else None,
                 where=c.where,
+                copy_only=not c.runnable,
+                unsafe=[name for name, _ in f.refused],
             )
             for i, (c, f) in enumerate(zip(commands, filled, strict=True))
         ]

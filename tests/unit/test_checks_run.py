@@ -274,6 +274,7 @@ def test_mcp_report_output_records_the_run_and_returns_suggestions(tmp_path: Pat
 
     walks = Walks(load_catalog([str(TREES)]), tmp_path, host="h")
     step = walks.start(tree="guided", variables={"word": "x"})
+    assert [c.copy_only for c in step.checks] == [False, False, True, False, False]
     reported = walks.report_output(step.session, 1, "HELLO\n", 0)
     assert [(a.number, a.label) for a in reported.suggested] == [(1, "Hello")]
     big = walks.report_output(step.session, 2, "x" * (3 * 1024 * 1024), 3)

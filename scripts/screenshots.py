@@ -4,8 +4,9 @@
 
 Drives the app headless with Textual's Pilot, exactly as a user would: paste an
 error into the search box, open the best match, answer until a conclusion,
-open the outline and the help. Time is frozen so the pictures only change when
-the app or the trees do.
+open the outline and the help; then a step where a scenario's real check
+output is recorded (nothing is run), to show what it suggests. Time is frozen
+so the pictures only change when the app or the trees do.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from dectree.app.app import DectreeApp, build_app  # noqa: E402
 from dectree.app.screens.walk import WalkScreen  # noqa: E402
-from dectree.model.catalog import load_catalog  # noqa: E402
-from dectree.model.tree import Conclusion, Escalation  # noqa: E402
+from dectree.model.catalog import Catalog, load_catalog  # noqa: E402
+from dectree.model.tree import Conclusion, Escalation, Question  # noqa: E402
 
 NOW = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.timezone.utc)
 ERROR = "psql: error: connection to server failed: FATAL:  sorry, too many clients already"
@@ -69,7 +70,32 @@ async def take(out: Path, size: tuple[int, int], paths: list[str]) -> list[Path]
         await pilot.press("escape", "question_mark")
         await pilot.pause()
         shot("help")
+        await pilot.press("escape")
+        sample = _first_sample(catalog)
+        if sample is not None:
+            tree_id, node_id, check, output, code = sample
+            app.go_home()
+            app.start_walk(tree_id, node_id)
+            await pilot.pause()
+            walk = app.screen
+            assert isinstance(walk, WalkScreen)
+            # Recorded as MCP's report_output records it: nothing is run.
+            walk.session.report_output(check, output, code, seconds=0.4)
+            await pilot.pause()
+            shot("suggested")
     return written
+
+
+def _first_sample(catalog: Catalog) -> tuple[str, str, int, str, int | None] | None:
+    """A scenario's real check output: (tree, question, check index, output, exit code)."""
+    for tree_id in ("database", *sorted(catalog.trees)):
+        loaded = catalog.trees.get(tree_id)
+        for scenario in loaded.tree.scenarios if loaded else []:
+            for answer in scenario.answers:
+                node = loaded.tree.nodes.get(answer.at) if loaded else None
+                if answer.output and isinstance(node, Question) and isinstance(answer.check, int):
+                    return tree_id, answer.at, answer.check, answer.output, answer.exit
+    return None
 
 
 def main() -> int:

@@ -327,6 +327,8 @@ def _runs(t: Transcript) -> list[str]:
     lines: list[str] = []
     for run in t.runs:
         step = t.steps[run.step - 1] if 0 < run.step <= len(t.steps) else None
+        if step is not None and (step.tree_id, step.node_id) != (run.tree_id, run.node_id):
+            step = None  # that step was undone (went back); name the node the run was at
         where = md_inline(one_line(step.title or step.node_id)) if step else md_code(run.node_id)
         if run.status == "exited":
             how = f"exit {run.exit_code}"

@@ -56,7 +56,7 @@ _KEY_BLOCK = re.compile(
 )
 _BEARER = re.compile(r"(?i)\b(bearer|token)(\s+)([A-Za-z0-9._~+/=-]{8,})")
 _ASSIGNMENT = re.compile(
-    r"(?i)\b((?:[a-z0-9_]*_)?(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?key|token))"
+    r"(?i)\b([a-z0-9_]*(?:password|passwd|secret|api[_-]?key|access[_-]?key|token))"
     r"(\s*[=:]\s*)(\"[^\"\n]*\"|'[^'\n]*'|[^\s,;&\"']+)"
 )
 _URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s:/@]+:)([^\s@/]+)(@)")

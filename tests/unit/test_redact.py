@@ -57,3 +57,8 @@ def test_secret_values_and_their_quoted_forms_become_placeholders() -> None:
 def test_any_secret_value_is_gone(secret: str) -> None:
     out = redact(f"a {secret} b\n{secret}", {"s": secret})
     assert secret not in out.text
+
+
+def test_environment_listings_keep_their_paths() -> None:
+    out = redact("PWD=/srv/app\nOLDPWD=/root\nPGPASSWORD=hunter2\n")
+    assert out.text == "PWD=/srv/app\nOLDPWD=/root\nPGPASSWORD=[redacted: pgpassword]\n"

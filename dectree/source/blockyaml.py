@@ -46,7 +46,9 @@ _DOUBLE = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _SINGLE = re.compile(r"'((?:[^']|'')*)'")
 _JSON_ESCAPES = re.compile(r'\\[^"\\/bfnrt]')
 _QUOTED_ITEM = re.compile(r' *"([^"\\]*)" *(?:,|$)')
-_BLOCK_HEADER = re.compile(r"[|>][-+]?(?: +#.*)?")
+# An indentation indicator (`|2`) is allowed: scenario outputs whose first line
+# starts with spaces (psql tables) need one.
+_BLOCK_HEADER = re.compile(r"[|>](?:[1-9][-+]?|[-+][1-9]?)?(?: +#.*)?")
 _FLOW_UNSAFE = re.compile(r"[\"'\[\]{}#&*!|>%@`?]")
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _STR = _TAG + "str"
@@ -203,7 +205,9 @@ class _Reader:
         body = "\n".join(taken)
         if end < lines.count or self.final_newline:
             body += "\n"
-        fragment = f"k: {text}\n{body}"
+        # The key at its own indentation, so an indentation indicator means
+        # what it means in the file.
+        fragment = " " * self.key_indent + f"k: {text}\n{body}"
         try:
             value = parse(fragment).data["k"]
         except SourceError:

@@ -315,3 +315,13 @@ def test_the_block_reader_reads_the_shipped_trees() -> None:
         raw = path.read_bytes()
         assert parse_block(decode(raw)) is not None, path
         assert_block_reader_agrees(raw)
+
+
+@pytest.mark.parametrize("header", ["|2", "|2-", "|-2", "|+2", ">2", "|4", "|1"])
+def test_block_scalars_with_an_indentation_indicator(header: str) -> None:
+    raw = (
+        "a:\n  b:\n    - at: x\n      output: " + header + "\n"
+        "          state | n\n        ---+--\n         active | 3\n\n      exit: 0\n"
+    ).encode()
+    assert parse_block(decode(raw)) is not None or header == "|4"
+    assert_block_reader_agrees(raw)

@@ -27,6 +27,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from dectree.engine.events import SessionOutcome
+from dectree.engine.redact import redact
+from dectree.engine.runner import keep
 from dectree.engine.search import SearchIndex, Start, entry, worth_showing
 from dectree.engine.session import Session, SessionState, WalkError
 from dectree.engine.walk import LABEL_CONTINUE, LABEL_DONE
@@ -35,7 +37,6 @@ from dectree.model.tree import Action, Conclusion, Escalation, Question, node_co
 from dectree.records.writer import Recorder
 
 Kind = Literal["question", "action", "conclusion", "escalation"]
-MAX_OUTPUT = 1024 * 1024  # what report_output keeps of a check's output, head and tail
 _ID = re.compile(r"[0-9a-f]{6,32}")
 
 
@@ -382,12 +383,16 @@ class Walks:
                 cut=event.cut_bytes > 0,
                 step=_view(session),
             )
-        kept, cut = _keep(_redact(output, session))
+        # An action's or a conclusion's commands have no rules: the run is kept as a
+        # note on the step, redacted and cut like a check's output.
+        secrets = {n: v for n, v in session.variables.items() if session.is_secret(n)}
+        kept, cut = keep(output.encode("utf-8", "replace"))
+        kept = redact(kept, secrets).text
         status = "no exit code" if exit_code is None else f"exit {exit_code}"
-        head = f"Ran check {check} ({status}): {commands[check - 1].redacted}"
+        head = f"Ran command {check} ({status}): {commands[check - 1].redacted}"
         session.note(f"{head}\n\n{kept}" if kept else head)
         return Reported(
-            recorded=True, suggested=[], kept_bytes=len(kept.encode()), cut=cut, step=_view(session)
+            recorded=True, suggested=[], kept_bytes=len(kept.encode()), cut=cut > 0, step=_view(session)
         )
 
     def finish(self, session_id: str, fixed: bool) -> Step:
@@ -655,24 +660,6 @@ def _choice(choices: list, choice: str | int) -> int | str:  # type: ignore[type
         if label.casefold() == text.casefold():
             return i
     raise ToolFailure(f"no answer labelled {text!r}; answers: " + "; ".join(labels))
-
-
-def _redact(output: str, session: Session) -> str:
-    for name, value in session.variables.items():
-        if session.is_secret(name) and value:
-            output = output.replace(value, "{" + name + "}")
-    return output
-
-
-def _keep(output: str) -> tuple[str, bool]:
-    data = output.encode("utf-8")
-    if len(data) <= MAX_OUTPUT:
-        return output, False
-    half = MAX_OUTPUT // 2
-    head = data[:half].decode("utf-8", "ignore")
-    tail = data[-half:].decode("utf-8", "ignore")
-    cut = len(data) - half * 2
-    return f"{head}\n[... {cut:,} bytes cut ...]\n{tail}", True
 
 
 __all__ = ["ToolFailure", "Walks", "node_commands"]

@@ -208,10 +208,18 @@ def test_a_pasted_error_walked_to_a_conclusion_recorded_like_the_app(
             step = await call(client, "answer", session=session, choice=label)
         assert step["node"] == target and step["kind"] == "conclusion"
         assert step["conclusion"]["root_cause"] and step["conclusion"]["resolution"]
+        commands = [s for s in step["conclusion"]["resolution"] if s.get("command")]
+        assert commands, "the chosen conclusion has resolution commands"
+        # a resolution command's run is kept on the step, redacted
+        leak = "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
+        ran = await call(client, "report_output", session=session, check=1, output=f"ok\n{leak}\n")
+        assert ran["recorded"] and ran["suggested"] == []
+        assert "eyJzdWIiOiIxIn0" not in json.dumps(ran)
         done = await call(client, "finish", session=session, fixed=True)
         assert done["state"] == "finished" and done["outcome"] in ("resolved", "workaround")
         md = await call(client, "export", session=session, format="md")
         assert "INC-4242" in md["text"] and "pool at 100/100" in md["text"]
+        assert "eyJzdWIiOiIxIn0" not in md["text"]
         data = json.loads((await call(client, "export", session=session, format="json"))["text"])
         assert data["outcome"] in ("resolved", "workaround")
         return session, md["text"]

@@ -1,8 +1,9 @@
 """Every input of the YAML test suite through `dectree validate`: exit 0 or 1, positioned messages.
 
-The corpus (402 inputs, valid and invalid YAML) is not in this repository: it
-sits beside the clone, at `../shared/corpora/yaml-test-suite/`. If it is
-missing, the test fails and says where it looked; it never skips.
+The corpus (402 inputs, valid and invalid YAML) is vendored in this repository
+under `tests/corpora/yaml-test-suite/` (MIT, see its `LICENSE` and `ORIGIN.md`),
+so a fresh clone runs it with nothing beside it. If it is missing, the test
+fails and says where it looked; it never skips.
 
 None of the inputs is a tree, so each ends with exit 1 and problems, never
 exit 2 (usage) and never a traceback. Every problem line names the file and a
@@ -22,7 +23,7 @@ from dectree.cli import main
 from tests.unit.test_property import assert_block_reader_agrees
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = (ROOT / ".." / "shared" / "corpora" / "yaml-test-suite").resolve()
+CORPUS = ROOT / "tests" / "corpora" / "yaml-test-suite"
 CASES = sorted(CORPUS.rglob("in.yaml")) if CORPUS.is_dir() else []
 
 # Invalid YAML that libyaml 0.2.5 parses anyway (known gaps of libyaml, not of
@@ -40,8 +41,8 @@ def case_id(path: Path) -> str:
 
 def test_the_corpus_is_there() -> None:
     assert CORPUS.is_dir(), (
-        f"YAML test suite not found at {CORPUS}: it is expected beside the repository, "
-        "at ../shared/corpora/yaml-test-suite (copy it there to run this test)"
+        f"YAML test suite not found at {CORPUS}: it is vendored in the repository "
+        "(tests/corpora/yaml-test-suite); restore it from git"
     )
     assert len(CASES) >= 400, f"only {len(CASES)} inputs under {CORPUS}"
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from dectree.engine.search import Start as SearchStart
     from dectree.engine.session import Session
     from dectree.model.catalog import Catalog
+    from textual.notifications import SeverityLevel
 
 Clock = Callable[[], dt.datetime]
 Attach = Callable[["Session"], object]
@@ -95,6 +96,23 @@ class DectreeApp(App[int]):
         self.index: SearchIndex | None = None
         self.parked: list[Session] = []
         """Walks left with `h`, oldest first; the home screen lists them."""
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast, whoever raises it: text from a tree, a journal or an error
+        (file names, versions) is cleaned of control, bidi and zero-width characters."""
+        from dectree.app.safe import clean
+
+        super().notify(
+            clean(message), title=clean(title), severity=severity, timeout=timeout, markup=markup
+        )
 
     @property
     def attach(self) -> tuple[Attach, ...]:

@@ -5,7 +5,9 @@ helpers before it reaches a widget. `plain` gives a Textual `Content` (which is
 never parsed as markup), `rich_text` a Rich `Text` for widgets that want one
 (tree labels), and `clean` the bare string for widgets that take text as data
 (Markdown source, Input values). Control characters such as ESC would let a
-tree file drive the terminal, so they are replaced with visible symbols.
+tree file drive the terminal, and bidi overrides and zero-width characters would
+make text read other than it is, so they are replaced with visible symbols (the
+test of what is unsafe is `dectree.text.plain`'s, shared with the commands).
 """
 
 from __future__ import annotations
@@ -15,20 +17,22 @@ import re
 from rich.text import Text
 from textual.content import Content
 
-# C0 controls except tab and newline, DEL, and C1 controls.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from dectree.text.plain import escape_char, unsafe_chars
 
 
-def _visible(match: re.Match[str]) -> str:
-    code = ord(match.group(0))
+def _visible(char: str) -> str:
+    code = ord(char)
     if code < 0x20:
         return chr(0x2400 + code)  # the Control Pictures block: ␛ for ESC
-    return "\N{REPLACEMENT CHARACTER}"
+    if code <= 0x9F:
+        return "\N{REPLACEMENT CHARACTER}"  # DEL and the C1 controls
+    return f"⟨{escape_char(char)}⟩"  # bidi, zero-width, separators: ⟨\u202e⟩
 
 
 def clean(text: str) -> str:
-    """`text` with terminal control characters replaced by visible symbols."""
-    return _CONTROL_RE.sub(_visible, text)
+    """`text` with terminal control, bidi and zero-width characters replaced by visible
+    symbols (newlines and tabs kept)."""
+    return unsafe_chars(text, _visible)
 
 
 def one_line(text: str, limit: int | None = None) -> str:

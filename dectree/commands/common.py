@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dectree.commands.output import echo
 from dectree.source.yamlsource import MAX_BYTES
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def load_or_usage_error(
     missing = missing_paths(args.paths)
     if missing:
         for path in missing:
-            print(f"dectree: error: {path}: no such file or directory", file=sys.stderr)
+            echo(f"dectree: error: {path}: no such file or directory", err=True)
         return None
     from dectree.model.catalog import load_catalog  # pydantic and the models: only when loading
 

@@ -9,9 +9,9 @@ replace an existing file without `--force`.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from dectree.commands.output import document, echo
 from dectree.commands.recording import add_session_choice, chosen_journal
 
 
@@ -36,15 +36,15 @@ def run(args: argparse.Namespace) -> int:
     transcript = with_attempts(journal.path.parent, build_transcript(journal))
     text = render_json(transcript) if args.format == "json" else render_markdown(transcript)
     if not args.output or args.output == "-":
-        sys.stdout.write(text)
+        document(text)
         return 0
     try:
         write_atomic(Path(args.output), text, force=args.force)
     except ExportExists as exc:
-        print(f"dectree: error: {exc}", file=sys.stderr)
+        echo(f"dectree: error: {exc}", err=True)
         return 2
     except OSError as exc:
-        print(f"dectree: error: {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        echo(f"dectree: error: {args.output}: {exc.strerror or exc}", err=True)
         return 2
-    print(f"wrote {args.output}", file=sys.stderr)
+    echo(f"wrote {args.output}", err=True)
     return 0

@@ -8,7 +8,9 @@ import json
 import sys
 
 from dectree.commands.common import add_paths, date_arg, load_or_usage_error
+from dectree.commands.output import echo
 from dectree.model.tree import Action, Conclusion, Escalation, Question
+from dectree.text.plain import clean
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -49,18 +51,18 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         header = f"{'ID':<16} {'Q':>3} {'A':>3} {'C':>3} {'E':>3}  {'REVIEWED':<10}  TITLE"
-        print(header)
+        echo(header)
         for r in rows:
             overdue = "  (review overdue)" if r["review_overdue"] else ""
-            print(
-                f"{r['id']:<16} {r['questions']:>3} {r['actions']:>3} {r['conclusions']:>3} "
-                f"{r['escalations']:>3}  {r['last_reviewed']:<10}  {r['title']}{overdue}"
+            echo(
+                f"{clean(str(r['id'])):<16} {r['questions']:>3} {r['actions']:>3} {r['conclusions']:>3} "
+                f"{r['escalations']:>3}  {r['last_reviewed']:<10}  {clean(str(r['title']))}{overdue}"
             )
         for p in catalog.problems:
-            print(f"{p}", file=sys.stderr)
+            echo(str(p), err=True)
         if catalog.problems:
-            print(
+            echo(
                 f"{len(catalog.problems)} file problem(s); run 'dectree validate' for details",
-                file=sys.stderr,
+                err=True,
             )
     return 1 if catalog.problems else 0

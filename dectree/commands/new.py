@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from dectree.commands.common import date_arg
+from dectree.commands.output import echo
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -31,20 +32,19 @@ def run(args: argparse.Namespace) -> int:
     try:
         text = skeleton(args.tree_id, today=args.today or dt.date.today(), path=out)
     except ScaffoldError as exc:
-        print(f"dectree new: error: {exc}", file=sys.stderr)
+        echo(f"dectree new: error: {exc}", err=True)
         return 2
     if out is None:
         sys.stdout.write(text)
         return 0
     path = Path(out)
     if path.exists() and not args.force:
-        print(f"dectree new: error: {out} exists; use --force to overwrite it", file=sys.stderr)
+        echo(f"dectree new: error: {out} exists; use --force to overwrite it", err=True)
         return 2
     try:
         write_atomic(path, text)
     except OSError as exc:
-        print(f"dectree new: error: {out}: {exc.strerror or exc}", file=sys.stderr)
+        echo(f"dectree new: error: {out}: {exc.strerror or exc}", err=True)
         return 2
-    print(f"wrote {out}; fill in the <FILL IN: ...> values, then run: dectree validate {out}",
-          file=sys.stderr)
+    echo(f"wrote {out}; fill in the <FILL IN: ...> values, then run: dectree validate {out}", err=True)
     return 0

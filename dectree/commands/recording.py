@@ -8,10 +8,10 @@ Not a command itself (it is not listed in `dectree.cli.COMMANDS`).
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dectree.commands.output import echo
 from dectree.records.paths import (
     SessionNotFound,
     add_sessions_dir,
@@ -68,13 +68,13 @@ def add_session_choice(parser: argparse.ArgumentParser) -> None:
 def chosen_path(args: argparse.Namespace) -> Path | None:
     """The journal file SESSION or --last names; prints why not and returns None."""
     if bool(args.session) == bool(args.last):
-        print("dectree: error: give a SESSION or --last (one of them)", file=sys.stderr)
+        echo("dectree: error: give a SESSION or --last (one of them)", err=True)
         return None
     directory = sessions_dir(args.sessions_dir)
     try:
         return last_session(directory) if args.last else find_session(directory, args.session)
     except SessionNotFound as exc:
-        print(f"dectree: error: {exc}", file=sys.stderr)
+        echo(f"dectree: error: {exc}", err=True)
         return None
 
 
@@ -88,9 +88,9 @@ def chosen_journal(args: argparse.Namespace) -> Journal | None:
     try:
         journal = read_journal(path)
     except JournalError as exc:
-        print(exc, file=sys.stderr)
+        echo(str(exc), err=True)
         return None
     warning = journal.warning()
     if warning:
-        print(warning, file=sys.stderr)
+        echo(warning, err=True)
     return journal

@@ -15,10 +15,10 @@ and the exit code is 1.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from dectree.commands.common import load_or_usage_error
+from dectree.commands.output import document, echo
 from dectree.model.catalog import Catalog, LoadedTree
 from dectree.source.problems import Problem, Severity
 from dectree.source.yamlsource import MAX_BYTES
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
 
     usage = _usage_error(args)
     if usage:
-        print(f"dectree render: error: {usage}", file=sys.stderr)
+        echo(f"dectree render: error: {usage}", err=True)
         return 2
     if args.all:
         args.paths = args.targets
@@ -86,16 +86,15 @@ def _load_one(target: str, max_bytes: int) -> tuple[Catalog, LoadedTree] | int:
             if Path(loaded.path).resolve() == want:
                 return catalog, loaded
         _report([p for p in catalog.problems if Path(p.path).resolve() == want])
-        print(f"dectree render: {target}: the tree did not load", file=sys.stderr)
+        echo(f"dectree render: {target}: the tree did not load", err=True)
         return 1
     if path.exists() or "/" in target or target.endswith((".yaml", ".yml")):
-        print(f"dectree render: error: {target}: no such tree file", file=sys.stderr)
+        echo(f"dectree render: error: {target}: no such tree file", err=True)
         return 2
     catalog = load_catalog(max_bytes=max_bytes)
     if target not in catalog.trees:
         known = ", ".join(sorted(catalog.trees)) or "none"
-        print(f"dectree render: error: no tree with id {target!r} (found: {known})",
-              file=sys.stderr)
+        echo(f"dectree render: error: no tree with id {target!r} (found: {known})", err=True)
         return 2
     return catalog, catalog.trees[target]
 
@@ -110,10 +109,10 @@ def _render_one(loaded: LoadedTree, problems: list[Problem], args: argparse.Name
         try:
             write_atomic(Path(args.output), text)
         except OSError as exc:
-            print(f"dectree render: error: {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            echo(f"dectree render: error: {args.output}: {exc.strerror or exc}", err=True)
             return 2
     else:
-        sys.stdout.write(text)
+        document(text)
     return _report(own)
 
 
@@ -123,7 +122,7 @@ def _render_all(catalog: Catalog, problems: list[Problem], args: argparse.Namesp
 
     status = _report(catalog.problems)
     if not catalog.trees:
-        print("dectree render: no trees loaded", file=sys.stderr)
+        echo("dectree render: no trees loaded", err=True)
         return 1
     out_dir = Path(args.output)
     stale: list[str] = []
@@ -140,19 +139,18 @@ def _render_all(catalog: Catalog, problems: list[Problem], args: argparse.Namesp
         try:
             write_atomic(target, text)
         except OSError as exc:
-            print(f"dectree render: error: {target}: {exc.strerror or exc}", file=sys.stderr)
+            echo(f"dectree render: error: {target}: {exc.strerror or exc}", err=True)
             return 2
-        print(f"wrote {target}", file=sys.stderr)
+        echo(f"wrote {target}", err=True)
     if args.check:
         for path in stale:
-            print(f"{path}: out of date", file=sys.stderr)
+            echo(f"{path}: out of date", err=True)
         if stale:
-            print(f"{len(stale)} file(s) out of date; refresh them with: "
+            echo(f"{len(stale)} file(s) out of date; refresh them with: "
                   f"dectree render --all {' '.join(args.targets) or 'trees'} -o {args.output}"
-                  + (f" --format {args.format}" if args.format != "markdown" else ""),
-                  file=sys.stderr)
+                  + (f" --format {args.format}" if args.format != "markdown" else ""), err=True)
             return 1
-        print(f"{len(catalog.trees)} file(s) up to date", file=sys.stderr)
+        echo(f"{len(catalog.trees)} file(s) up to date", err=True)
     return status
 
 
@@ -160,5 +158,5 @@ def _report(problems: list[Problem]) -> int:
     """Print errors and warnings to stderr; 1 if there is an error."""
     shown = [p for p in problems if p.level is not Severity.info]
     for p in shown:
-        print(p, file=sys.stderr)
+        echo(str(p), err=True)
     return 1 if any(p.level is Severity.error for p in shown) else 0

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 from typing import TYPE_CHECKING
 
+from dectree.commands.output import echo
 from dectree.commands.recording import add_session_choice, chosen_journal
 
 if TYPE_CHECKING:
@@ -54,27 +54,23 @@ def run(args: argparse.Namespace) -> int:
     from dectree.records.writer import in_use
 
     if not args.show and in_use(journal.path):
-        print(
+        echo(
             f"dectree: error: {journal.path}: this session is open in another dectree; "
-            "carry on there (or quit it) first",
-            file=sys.stderr,
-        )
+            "carry on there (or quit it) first", err=True)
         return 2
     missing = missing_paths(args.trees)
     if missing:
-        print(f"dectree: error: {missing[0]}: no such file or directory", file=sys.stderr)
+        echo(f"dectree: error: {missing[0]}: no such file or directory", err=True)
         return 2
     catalog = load_catalog(args.trees)
     resumed = prepare_resume(journal, catalog)
     notice = resumed.notice()
     if notice:
-        print(notice, file=sys.stderr)
+        echo(notice, err=True)
     if not resumed.can_open:
-        print(
+        echo(
             f"dectree: error: {journal.path}: cannot resume: the first step cannot be replayed "
-            "(if the tree lives elsewhere, name it with -t PATH)",
-            file=sys.stderr,
-        )
+            "(if the tree lives elsewhere, name it with -t PATH)", err=True)
         return 1
     if args.show:
         _show(resumed)
@@ -122,29 +118,29 @@ def _show(resumed: Resumed) -> None:
 
     session, header = resumed.session, resumed.journal.header
     started = header.started_at.astimezone(dt.timezone.utc)
-    print(
+    echo(
         f"session {header.session_id} in {header.tree_id}, started {started:%Y-%m-%d %H:%M:%S} UTC"
     )
     for number, step in enumerate(session.path, start=1):
         answer = one_line(step.answer) if step.answer else "(current)"
         took = f"  [{format_duration(step.elapsed.total_seconds())}]" if step.elapsed else ""
-        print(f"{number:>3}. {one_line(step.prompt)}  ->  {answer}{took}")
+        echo(f"{number:>3}. {one_line(step.prompt)}  ->  {answer}{took}")
         if step.note:
-            print(f"     note: {one_line(step.note)}")
+            echo(f"     note: {one_line(step.note)}")
         for run in (r for r in session.runs if r.step == number - 1):
             how = f"exit {run.exit_code}" if run.status == "exited" else run.status
-            print(f"     ran check {run.index + 1}: {one_line(run.command, 80)}  [{how}]")
+            echo(f"     ran check {run.index + 1}: {one_line(run.command, 80)}  [{how}]")
             for match in run.suggested:
-                print(f"       suggested {one_line(match.label)}: {one_line(match.line or '', 80)}")
+                echo(f"       suggested {one_line(match.label)}: {one_line(match.line or '', 80)}")
     for name, value in sorted(session.variables.items()):
         shown = "(secret)" if session.is_secret(name) else one_line(value)
-        print(f"     variable {name} = {shown}")
+        echo(f"     variable {name} = {shown}")
     if session.outcome is not None:
-        print(f"finished: {session.outcome.value}")
+        echo(f"finished: {session.outcome.value}")
     else:
         state = (
             "awaiting escalation"
             if session.state is SessionState.awaiting_escalation
             else "walking"
         )
-        print(f"stands at step {session.step_index + 1} ({session.current.ref}), {state}")
+        echo(f"stands at step {session.step_index + 1} ({session.current.ref}), {state}")

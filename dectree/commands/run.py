@@ -11,12 +11,12 @@ from __future__ import annotations
 import argparse
 import difflib
 import re
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dectree.commands.common import add_paths, missing_paths
 from dectree.commands.policy import ConfigError, add_run_policy, run_disabled
+from dectree.commands.output import echo
 from dectree.commands.recording import add_record_args, recorder_for, report_errors_in
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _error(message: str) -> int:
-    print(f"dectree: error: {message}", file=sys.stderr)
+    echo(f"dectree: error: {message}", err=True)
     return 2
 
 
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
             loaded, problems = load_file(path, max_bytes=args.max_bytes, cache=TreeCache.default())
             if loaded is None:
                 for problem in problems:
-                    print(problem, file=sys.stderr)
+                    echo(str(problem), err=True)
                 return 1
             tree_id = loaded.tree.id
     if args.at and tree_id is None:
@@ -131,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
         if tree_id not in catalog.trees:
             broken = [p for p in catalog.problems if Path(p.path).stem == tree_id]
             for problem in broken:
-                print(problem, file=sys.stderr)
+                echo(str(problem), err=True)
             if broken:
                 return 1
             known = sorted(catalog.trees)

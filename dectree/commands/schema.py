@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from dectree.commands.output import echo
 from dectree.model.tree import Tree
 
 TREE_SCHEMA_ID = "https://dectree.dev/schema/tree.json"
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             from dectree.records.transcript import transcript_schema
         except ImportError:
-            print("dectree: error: transcripts are not available in this version", file=sys.stderr)
+            echo("dectree: error: transcripts are not available in this version", err=True)
             return 2
         schema = transcript_schema()
     else:

@@ -10,7 +10,9 @@ import datetime as dt
 import json
 import sys
 
+from dectree.commands.output import echo
 from dectree.records.paths import add_sessions_dir, journal_files, sessions_dir
+from dectree.text.plain import clean
 
 ID_WIDTH = 12
 
@@ -28,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     directory = sessions_dir(args.sessions_dir)
     summaries, errors = collect(journal_files(directory))
     for error in errors:
-        print(error, file=sys.stderr)
+        echo(str(error), err=True)
     rows = [s for s in summaries if args.tree is None or s.tree_id == args.tree]
     rows.sort(key=lambda s: s.started_at)
     if args.format == "json":
@@ -49,26 +51,24 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return 0
     if not rows:
-        print(f"no sessions recorded in {directory}")
+        echo(f"no sessions recorded in {directory}")
         return 0
     table = [("ID", "TREE", "INCIDENT", "STARTED (UTC)", "DURATION", "OUTCOME")]
     for s in rows:
         duration = format_duration(((s.ended_at or s.last_at) - s.started_at).total_seconds())
         table.append(
             (
-                s.session_id[:ID_WIDTH],
-                s.tree_id,
+                clean(s.session_id[:ID_WIDTH]),
+                clean(s.tree_id),
                 _clip(s.incident or "-", 24),
                 s.started_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M"),
                 duration,
-                (s.outcome or "in progress") + (" (torn)" if s.torn else ""),
+                clean(s.outcome or "in progress") + (" (torn)" if s.torn else ""),
             )
         )
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     for row in table:
-        print(
-            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        )
+        echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     return 0
 
 

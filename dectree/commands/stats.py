@@ -16,7 +16,9 @@ import sys
 from typing import Any
 
 from dectree.commands.common import date_arg
+from dectree.commands.output import echo
 from dectree.records.paths import add_sessions_dir, journal_files, sessions_dir
+from dectree.text.plain import clean
 
 
 def _hours(text: str) -> float:
@@ -63,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     directory = sessions_dir(args.sessions_dir)
     summaries, errors = collect(journal_files(directory))
     for error in errors:
-        print(error, file=sys.stderr)
+        echo(str(error), err=True)
     options = Options(
         now=args.now or dt.datetime.now(dt.timezone.utc),
         since=args.since,
@@ -76,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         json.dump(result, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(render_text(result, str(directory)))
+        sys.stdout.write(clean(render_text(result, str(directory)), newlines=True))
     return 0
 
 
@@ -98,6 +100,7 @@ def _label(row: dict[str, Any]) -> str:
 
 
 def _table(rows: list[list[str]], right: set[int]) -> list[str]:
+    rows = [[clean(c) for c in row] for row in rows]  # ids, outcomes and titles from journals
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     out = []
     for row in rows:

@@ -12,6 +12,8 @@ import json
 import sys
 
 from dectree.commands.common import add_paths, load_or_usage_error
+from dectree.commands.output import echo
+from dectree.text.plain import clean
 
 UNREADABLE = "DT010"
 
@@ -38,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         for line in format_text(report, strict=args.strict):
-            sys.stdout.write(line + "\n")
+            echo(clean(line))  # one line each, whatever the scenario name holds
     if any(p.code == UNREADABLE for p in report.problems):
         return 2
     return 0 if report.ok(args.strict) else 1

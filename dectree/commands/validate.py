@@ -39,10 +39,26 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def github_data(text: str) -> str:
+    """A workflow command's message: `%`, CR and LF escaped (GitHub's rules for data),
+    then any other control or invisible character shown as an escape (`clean`)."""
+    from dectree.text.plain import clean
+
+    return clean(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
+
+
+def github_property(text: str) -> str:
+    """A workflow command's property value: as data, and `:` and `,` escaped too, so a
+    file name cannot end the property list or start a second command."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 def _github(p: Problem) -> str:
     kind = {"error": "error", "warning": "warning", "info": "notice"}[p.level.value]
-    message = p.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return f"::{kind} file={p.path},line={p.line},col={p.column},title={p.code}::{message}"
+    return (
+        f"::{kind} file={github_property(p.path)},line={p.line},col={p.column},"
+        f"title={github_property(p.code)}::{github_data(p.message)}"
+    )
 
 
 @contextmanager

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from dectree.text.plain import clean
+
 DEFAULT_MAX_PATH = 20
 """Steps from a start beyond which DT218 warns of click fatigue."""
 
@@ -44,8 +46,11 @@ class Problem:
         }
 
     def __str__(self) -> str:
+        """`path:line:col: level CODE message`, safe for a terminal: the path and the
+        message (which quotes the file) go through `clean`, so one problem is one line."""
         return (
-            f"{self.path}:{self.line}:{self.column}: {self.level.value} {self.code} {self.message}"
+            f"{clean(self.path)}:{self.line}:{self.column}: {self.level.value} {self.code} "
+            f"{clean(self.message)}"
         )
 
 

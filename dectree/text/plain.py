@@ -1,4 +1,12 @@
-"""Plain text for terminal output and documents: durations, UTC times, untrusted text on one line.
+"""Plain text for terminal output and documents: durations, UTC times, untrusted text.
+
+`clean` is the one function every string read from a file (a tree, a journal, a
+file name) goes through before it is written to a terminal: C0 and C1 controls
+(ESC above all: OSC 0 sets the window title, OSC 52 writes the clipboard, CSI 2J
+clears the screen), bidi overrides, zero-width and other invisible format
+characters, line and paragraph separators and lone surrogates are shown as
+escapes (`\x1b`, `\u202e`), never passed through. The app uses the same test of
+what is unsafe (`unsafe_chars`) with its own symbols.
 
 Light on purpose (no pydantic, no rendering packages): `dectree sessions` and
 `dectree stats` import it on their fast path.
@@ -8,9 +16,55 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
+from collections.abc import Callable
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
+# Control (Cc), format (Cf: bidi controls, zero-width characters, BOM, soft hyphen),
+# surrogate (Cs) and line/paragraph separator (Zl, Zp) characters: invisible or
+# terminal-driving, never printed as they are.
+UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+# Candidates: anything but printable ASCII, tab and newline (checked by category).
+_CANDIDATE = re.compile(r"[^\t\n\x20-\x7e]")
+_CANDIDATE_NO_NEWLINE = re.compile(r"[^\t\x20-\x7e]")
 _SPACE = re.compile(r"\s+")
+
+
+def escape_char(char: str) -> str:
+    """A character as a visible escape: `\x1b`, `\u202e`, `\U000e0001`."""
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def is_unsafe(char: str) -> bool:
+    """Whether `char` must not reach a terminal as it is."""
+    return unicodedata.category(char) in UNSAFE_CATEGORIES
+
+
+def unsafe_chars(
+    text: str, show: Callable[[str], str], *, newlines: bool = True
+) -> str:
+    """`text` with every unsafe character replaced by `show(char)` (tab always kept;
+    newline kept when `newlines`)."""
+    if text.isascii() and text.isprintable():
+        return text  # the common case: nothing to look at
+    pattern = _CANDIDATE if newlines else _CANDIDATE_NO_NEWLINE
+
+    def replace(match: re.Match[str]) -> str:
+        char = match.group(0)
+        return show(char) if is_unsafe(char) else char
+
+    return pattern.sub(replace, text)
+
+
+def clean(text: str, *, newlines: bool = False) -> str:
+    """Untrusted text safe to print on a terminal: every control, format and separator
+    character shown as an escape (`\x1b`, `\u202e`). Newlines are shown as `\n` unless
+    `newlines` is true (for multi-line output); tabs are kept."""
+    return unsafe_chars(text, escape_char, newlines=newlines)
 
 
 def format_duration(seconds: float) -> str:
@@ -31,9 +85,9 @@ def format_time(moment: dt.datetime) -> str:
 
 
 def terminal_line(text: str, limit: int | None = None) -> str:
-    """Untrusted text safe to print: control characters (escape sequences) dropped, one line,
-    cut to `limit` characters with an ellipsis."""
-    text = _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
+    """Untrusted text safe to print on one line: whitespace runs (line breaks included)
+    made one space, the rest `clean`, cut to `limit` characters with an ellipsis."""
+    text = clean(_SPACE.sub(" ", text).strip())
     if limit is not None and len(text) > limit:
         return text[: limit - 1].rstrip() + "…"
     return text

@@ -1,0 +1,29 @@
+"""Writing to the terminal: every line a command prints goes through `dectree.text.plain.clean`.
+
+Text a command prints is built from files (tree titles and ids, scenario names,
+journal fields, file names): a byte sequence in any of them could set the
+window title, write the clipboard or clear the screen. `echo` cleans what it
+prints (line breaks kept, every other control, bidi and zero-width character
+shown as an escape); `document` writes a whole document (a runbook, a
+transcript) unchanged to a file or pipe and cleaned to a terminal.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from dectree.text.plain import clean
+
+
+def echo(text: str = "", *, err: bool = False) -> None:
+    """Print `text` and a newline to stdout (stderr with `err`), cleaned for a terminal."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(clean(text, newlines=True) + "\n")
+
+
+def document(text: str, stream: TextIO | None = None) -> None:
+    """Write a document as it is to a file or pipe; cleaned (line breaks kept) to a terminal."""
+    out = stream or sys.stdout
+    isatty = getattr(out, "isatty", None)
+    out.write(clean(text, newlines=True) if isatty is not None and isatty() else text)

@@ -1,0 +1,168 @@
+"""Reachability (DT202) over generated graphs: islands, cycles, chains and cross-tree links.
+
+A mutation that counted "any node something links to" as reachable once passed
+the whole suite, because every unreachable node in the fixtures had no incoming
+link at all. Here the shapes that tell the two apart are generated: an island
+that is a cycle or a chain linking only to itself, an island that links into the
+reachable part, islands spread over two trees, and nodes reachable only through
+another tree. A hypothesis property then checks DT202 against networkx's own
+reachability on random two-tree graphs.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import networkx as nx
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dectree.check.graph import TreeGraph
+from dectree.check.validate import validate_catalog
+from dectree.model.catalog import load_catalog
+
+Edges = dict[str, list[str]]  # node -> targets ("node" in the same tree, "tree:node" across)
+
+
+def tree_data(tree_id: str, edges: Edges) -> dict[str, object]:
+    """A valid tree: a node with targets is a question choosing between them, one without
+    is a resolved conclusion. The start is the first node."""
+    nodes: dict[str, object] = {}
+    for node, targets in edges.items():
+        if targets:
+            nodes[node] = {
+                "kind": "question",
+                "prompt": f"Where from {node}?",
+                "checks": [{"run": "true"}],
+                "choices": [{"label": f"to {t} ({i})", "next": t} for i, t in enumerate(targets)],
+            }
+        else:
+            nodes[node] = {
+                "kind": "conclusion",
+                "title": f"End {node}",
+                "outcome": "resolved",
+                "root_cause": "Found.",
+                "resolution": [{"do": "Fix it."}],
+            }
+    return {
+        "id": tree_id,
+        "title": f"Tree {tree_id}",
+        "version": "1",
+        "purpose": "Reachability tests.",
+        "scope": "Tests.",
+        "escalation": {"L2": {"team": "SRE", "channel": "#sre", "when": "Always."}},
+        "review": {"last_updated": "2026-01-01", "updated_by": "me", "next_review": "2099-01-01"},
+        "start": next(iter(edges)),
+        "nodes": nodes,
+    }
+
+
+def unreachable(folder: Path, trees: dict[str, Edges]) -> set[str]:
+    """`tree:node` of every DT202 the validator reports for these trees."""
+    for old in folder.glob("*.yaml"):
+        old.unlink()
+    for tree_id, edges in trees.items():
+        (folder / f"{tree_id}.yaml").write_text(yaml.safe_dump(tree_data(tree_id, edges)))
+    catalog = load_catalog([str(folder)])
+    assert not catalog.problems, catalog.problems
+    found = set()
+    for p in validate_catalog(catalog):
+        if p.code == "DT202":
+            node = p.message.split("'")[1]
+            found.add(f"{Path(p.path).stem}:{node}")
+    return found
+
+
+MAIN = {"start": ["end"], "end": []}
+
+# name -> (trees, the nodes that must get DT202)
+SHAPES: dict[str, tuple[dict[str, Edges], set[str]]] = {
+    "self-loop island": ({"a": {**MAIN, "x": ["x"]}}, {"a:x"}),
+    "two-node cycle island": ({"a": {**MAIN, "x": ["y"], "y": ["x"]}}, {"a:x", "a:y"}),
+    "three-node cycle island with an exit": (
+        {"a": {**MAIN, "x": ["y"], "y": ["z"], "z": ["x", "out"], "out": []}},
+        {"a:x", "a:y", "a:z", "a:out"},
+    ),
+    "chain island": ({"a": {**MAIN, "x": ["y"], "y": ["z"], "z": []}}, {"a:x", "a:y", "a:z"}),
+    "island that links into the reachable part": (
+        {"a": {**MAIN, "x": ["y"], "y": ["end"]}},
+        {"a:x", "a:y"},
+    ),
+    "cross-tree island": (
+        {"a": {**MAIN, "x": ["b:y"]}, "b": {**MAIN, "y": ["a:x"]}},
+        {"a:x", "b:y"},
+    ),
+    "reachable only from another tree": (
+        {"a": {"start": ["b:only"], "end": []}, "b": {**MAIN, "only": ["end"]}},
+        {"a:end"},
+    ),
+    "reachable only through a chain in another tree": (
+        {"a": {"start": ["b:p"], "back": []}, "b": {**MAIN, "p": ["q"], "q": ["a:back"]}},
+        set(),
+    ),
+}
+
+
+@pytest.fixture
+def folder() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory() as name:
+        yield Path(name)
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_unreachable_shapes(folder: Path, shape: str) -> None:
+    trees, expected = SHAPES[shape]
+    assert unreachable(folder, trees) == expected
+
+
+def expected_unreachable(trees: dict[str, Edges]) -> set[str]:
+    """Reachability computed independently with networkx, from every tree's start."""
+    g: nx.DiGraph[str] = nx.DiGraph()
+    for tree_id, edges in trees.items():
+        for node, targets in edges.items():
+            g.add_node(f"{tree_id}:{node}")
+            for t in targets:
+                g.add_edge(f"{tree_id}:{node}", t if ":" in t else f"{tree_id}:{t}")
+    seen: set[str] = set()
+    for tree_id, edges in trees.items():
+        start = f"{tree_id}:{next(iter(edges))}"
+        seen |= {start} | nx.descendants(g, start)
+    return set(g.nodes) - seen
+
+
+@st.composite
+def two_trees(draw: st.DrawFn) -> dict[str, Edges]:
+    names = {t: [f"n{i}" for i in range(draw(st.integers(1, 6)))] for t in ("a", "b")}
+    every = [f"{t}:{n}" for t, ns in names.items() for n in ns]
+    trees: dict[str, Edges] = {}
+    for tree_id, nodes in names.items():
+        edges: Edges = {}
+        for node in nodes:
+            targets = draw(st.lists(st.sampled_from(every), max_size=3, unique=True))
+            edges[node] = [t.split(":")[1] if t.startswith(f"{tree_id}:") else t for t in targets]
+        trees[tree_id] = edges
+    return trees
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(trees=two_trees())
+def test_dt202_is_exactly_what_no_start_reaches(folder: Path, trees: dict[str, Edges]) -> None:
+    assert unreachable(folder, trees) == expected_unreachable(trees)
+
+
+def test_reachable_follows_links_not_incoming_edges(folder: Path) -> None:
+    (folder / "a.yaml").write_text(
+        yaml.safe_dump(tree_data("a", {"start": ["end"], "end": [], "x": ["y"], "y": ["x"]}))
+    )
+    graph = TreeGraph.build(load_catalog([str(folder)]))
+    assert graph.reachable() == {"a:start", "a:end"}

@@ -160,6 +160,49 @@ def test_each_event_is_on_disk_before_later_listeners_run(
     assert counts[0] >= 2 and counts[1] > counts[0] and counts[2] > counts[1]
 
 
+def test_every_write_is_followed_by_its_fsync_before_the_screen_moves(
+    tmp_path: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The order, not only the count: write, then fsync, then the next listener.
+
+    An fsync moved before its write passed the count test above; here every call
+    on the journal's descriptor is recorded, like strace would.
+    """
+    calls: list[tuple[str, int]] = []
+    real_write, real_fsync = os.write, os.fsync
+
+    def write(fd: int, data: bytes) -> int:
+        calls.append(("write", fd))
+        return real_write(fd, data)
+
+    def fsync(fd: int) -> None:
+        calls.append(("fsync", fd))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "write", write)
+    monkeypatch.setattr(os, "fsync", fsync)
+    session, journal = recorded_session(tmp_path, catalog)
+    last_call_seen_by_screen: list[str] = []
+
+    def screen(event: Event) -> None:
+        written = {fd for kind, fd in calls if kind == "write"}
+        on_file = [kind for kind, fd in calls if fd in written]
+        last_call_seen_by_screen.append(on_file[-1])
+
+    session.subscribe(screen)
+    session.start("net")
+    session.choose("No")
+    session.note("checked")
+    session.proceed()
+    written = {fd for kind, fd in calls if kind == "write"}
+    assert len(written) == 1  # one journal file
+    pattern = "".join("w" if kind == "write" else "f" for kind, fd in calls if fd in written)
+    # Each append is one or more writes (partial writes are continued) then one fsync.
+    assert pattern.startswith("w") and pattern.endswith("f")
+    assert "ff" not in pattern and pattern.count("f") == pattern.count("wf")
+    assert last_call_seen_by_screen == ["fsync"] * 4
+
+
 def test_a_failed_write_stops_the_journal_not_the_walk(
     tmp_path: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -197,8 +240,21 @@ def test_two_sessions_get_two_files(tmp_path: Path, catalog: Catalog) -> None:
     assert read_journal(journal_files(tmp_path)[0]).outcome is SessionOutcome.workaround
 
 
-def test_engineer_defaults_to_the_login_name(tmp_path: Path) -> None:
-    assert Recorder(tmp_path).engineer == login_name() != ""
+def test_engineer_defaults_to_the_login_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import getpass
+
+    monkeypatch.setattr(getpass, "getuser", lambda: "carol")
+    assert Recorder(tmp_path).engineer == "carol"
+    assert Recorder(tmp_path, engineer="dave").engineer == "dave"
+
+    def no_user() -> str:
+        raise OSError("no login name")
+
+    monkeypatch.setattr(getpass, "getuser", no_user)
+    assert login_name() == "unknown"
+    assert Recorder(tmp_path).engineer == "unknown"
 
 
 # -- reading: torn and corrupt journals ---------------------------------------------

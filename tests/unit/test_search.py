@@ -336,6 +336,24 @@ def test_search_over_100k_nodes_finds_the_right_node() -> None:
         "w123x w4567x",
     ]
     # Speed is measured by bench/, never asserted here: machines are shared and noisy.
+    text = {f"{e.tree_id}:{e.node_id}": e.fields[0][1].split() for e in entries}
     for query in queries:
         assert big.search(query), query
+    # Only common words: every hit holds one of them (each node holds exactly one).
+    hits = big.search(queries[0])
+    assert len(hits) == 20 and all(set(text[h.ref]) & set(common) for h in hits)
+    assert all(h.kind == "words" for h in hits)
+    hits = big.search(queries[1])
+    assert len(hits) == 20 and all("error" in text[h.ref] for h in hits)
     assert big.search(queries[2])[0].ref == "t0:n500"
+    assert big.search(queries[2])[0].kind == "exact"
+    # Misspelt: fuzzy hits on the words they stand for.
+    hits = big.search(queries[3])
+    assert hits and all({"connection", "timeout"} & set(text[h.ref]) for h in hits)
+    assert all(h.kind == "fuzzy" for h in hits)
+    # Two rare words: exactly the nodes holding them, those holding both first.
+    holding = {ref for ref, words in text.items() if {"w123x", "w4567x"} & set(words)}
+    both = {ref for ref, words in text.items() if {"w123x", "w4567x"} <= set(words)}
+    hits = big.search(queries[4], limit=len(holding) + 5)
+    assert {h.ref for h in hits} == holding
+    assert {h.ref for h in hits[: len(both)]} == both

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from textual.pilot import Pilot
+
+from dectree.app.app import DectreeApp
 from dectree.cli import main
+from dectree.engine.session import Session
 from tests.tui.conftest import FIXTURES
 
 
@@ -55,56 +59,59 @@ def test_broken_tree_file(capsys: pytest.CaptureFixture[str], tmp_path: object) 
     assert "broken.yaml:" in err
 
 
-def test_var_values_reach_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+def run_headless(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> tuple[int, dict[str, object]]:
+    """`dectree` with `argv`, the real app run headless: what it shows once loaded."""
     seen: dict[str, object] = {}
+    real_run = DectreeApp.run
 
-    class FakeApp:
-        def run(self) -> int:
-            return 0
+    def run(self: DectreeApp, **kwargs: object) -> int | None:
+        async def look(pilot: Pilot[int]) -> None:
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            app = pilot.app
+            assert isinstance(app, DectreeApp)
+            seen["screen"] = type(app.screen).__name__
+            seen["trees"] = sorted(app.catalog.trees) if app.catalog else None
+            session = getattr(app.screen, "session", None)
+            if isinstance(session, Session):
+                seen["at"] = session.current.ref
+                seen["variables"] = dict(session.variables)
+            seen["incident"] = app.incident
+            app.exit(0)
 
-    def fake_build(catalog: object, **kwargs: object) -> FakeApp:
-        seen.update(kwargs)
-        return FakeApp()
+        return real_run(self, headless=True, size=(100, 30), auto_pilot=look)
 
-    monkeypatch.setattr("dectree.app.app.build_app", fake_build)
-    code = main(["run", "net", str(FIXTURES), "--var", "host=a=b", "--var", "port=80",
-                 "--incident", "INC-1", "--at", "listening"])
+    monkeypatch.setattr(DectreeApp, "run", run)
+    return main(argv), seen
+
+
+def test_var_values_reach_the_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, seen = run_headless(
+        monkeypatch,
+        ["run", "net", str(FIXTURES), "--var", "host=a=b", "--var", "port=80",
+         "--incident", "INC-1", "--at", "listening"],
+    )
     assert code == 0
+    assert seen["screen"] == "WalkScreen"
+    assert seen["at"] == "net:listening"
     assert seen["variables"] == {"host": "a=b", "port": "80"}
     assert seen["incident"] == "INC-1"
-    assert seen["tree"] == "net" and seen["at"] == "listening"
 
 
 def test_tree_file_walks_that_tree(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: dict[str, object] = {}
-
-    class FakeApp:
-        def run(self) -> None:
-            return None
-
-    def fake_build(catalog: object, **kwargs: object) -> FakeApp:
-        seen["catalog"] = catalog
-        seen.update(kwargs)
-        return FakeApp()
-
-    monkeypatch.setattr("dectree.app.app.build_app", fake_build)
-    assert main(["run", str(FIXTURES / "db.yaml")]) == 0
-    assert seen["tree"] == "db"
+    code, seen = run_headless(monkeypatch, ["run", str(FIXTURES / "db.yaml")])
+    assert code == 0
+    assert seen["screen"] == "WalkScreen"
+    assert str(seen["at"]).startswith("db:")
 
 
-def test_no_tree_loads_in_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: dict[str, object] = {}
-
-    class FakeApp:
-        def run(self) -> int:
-            return 0
-
-    def fake_build(catalog: object, **kwargs: object) -> FakeApp:
-        seen["catalog"] = catalog
-        seen.update(kwargs)
-        return FakeApp()
-
-    monkeypatch.setattr("dectree.app.app.build_app", fake_build)
-    assert main([]) == 0  # `dectree` alone is `dectree run`
-    assert callable(seen["catalog"])  # loaded later, in the app's worker
-    assert seen["tree"] is None
+def test_no_tree_opens_the_home_screen_and_loads_in_the_app(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(FIXTURES)  # ./trees is absent: the bundled trees load
+    code, seen = run_headless(monkeypatch, [])  # `dectree` alone is `dectree run`
+    assert code == 0
+    assert seen["screen"] == "HomeScreen"
+    assert seen["trees"] and "performance" in seen["trees"]  # type: ignore[operator]

@@ -130,9 +130,35 @@ def test_every_internal_link_has_an_anchor() -> None:
         assert targets <= anchors, path
 
 
-def test_render_is_deterministic_and_pure() -> None:
+def test_render_is_deterministic_and_pure(tmp_path: Path) -> None:
+    """The same tree renders the same bytes from another folder, in other processes with
+    other hash seeds, time zones, locales and working directories."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
     trees, problems = _loaded(DISK)
-    assert render_markdown(trees["disk"], problems) == render_markdown(trees["disk"], problems)
+    here = render_markdown(trees["disk"], problems)
+    elsewhere = tmp_path / "other" / "place"
+    elsewhere.mkdir(parents=True)
+    shutil.copy(DISK, elsewhere / "disk.yaml")
+    moved, moved_problems = _loaded(elsewhere / "disk.yaml")
+    assert render_markdown(moved["disk"], moved_problems) == here
+    script = (
+        "import sys; from dectree.model.catalog import load_catalog; "
+        "from dectree.render.markdown import render_markdown; "
+        "c = load_catalog([sys.argv[1]]); "
+        "sys.stdout.buffer.write(render_markdown(c.trees['disk'], c.problems).encode())"
+    )
+    for seed, zone in (("1", "Pacific/Kiritimati"), ("4242", "America/Adak")):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "TZ": zone, "LC_ALL": "C",
+               "PYTHONPATH": str(ROOT)}
+        out = subprocess.run(
+            [sys.executable, "-c", script, str(DISK)],
+            cwd=tmp_path, env=env, capture_output=True, check=True,
+        ).stdout.decode()
+        assert out == here
     # A bare Tree renders the same runbook as the loaded one when there are no problems.
     assert not problems
     tree = Tree.model_validate(trees["disk"].tree.model_dump())

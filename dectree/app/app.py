@@ -23,11 +23,12 @@ from textual.screen import Screen
 if TYPE_CHECKING:
     # The engine (pydantic models above all) is imported when first used, so
     # the home screen paints before it is loaded.
+    from textual.notifications import SeverityLevel
+
     from dectree.engine.search import SearchIndex
     from dectree.engine.search import Start as SearchStart
     from dectree.engine.session import Session
     from dectree.model.catalog import Catalog
-    from textual.notifications import SeverityLevel
 
 Clock = Callable[[], dt.datetime]
 Attach = Callable[["Session"], object]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from textual.pilot import Pilot
 
 from dectree.app.app import DectreeApp

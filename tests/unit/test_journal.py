@@ -181,7 +181,7 @@ def test_every_write_is_followed_by_its_fsync_before_the_screen_moves(
 
     monkeypatch.setattr(os, "write", write)
     monkeypatch.setattr(os, "fsync", fsync)
-    session, journal = recorded_session(tmp_path, catalog)
+    session, _ = recorded_session(tmp_path, catalog)
     last_call_seen_by_screen: list[str] = []
 
     def screen(event: Event) -> None:

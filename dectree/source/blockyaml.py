@@ -26,6 +26,7 @@ from dectree.source.yamlsource import (
     _MEMO_LENGTH,
     _TAG,
     MAX_DEPTH,
+    MAX_INT_DIGITS,
     Document,
     PosDict,
     PosList,
@@ -106,6 +107,8 @@ class _Reader:
                     break
         if tag == _TAG + "merge":
             raise _Fallback
+        if tag != _STR and len(text) > MAX_INT_DIGITS:
+            raise _Fallback  # libyaml refuses it with a position (DT011)
         value = text if tag == _STR else _scalar(tag, text, None)
         if len(text) <= _MEMO_LENGTH:
             self.memo[text] = value

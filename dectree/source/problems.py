@@ -67,6 +67,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "DT008": (Severity.error, "nesting deeper than the limit"),
     "DT009": (Severity.error, "unsupported YAML tag"),
     "DT010": (Severity.error, "file cannot be read"),
+    "DT011": (Severity.error, "number too large"),
     # Schema
     "DT101": (Severity.error, "unknown key"),
     "DT102": (Severity.error, "missing required key"),

@@ -29,6 +29,10 @@ except ImportError:  # pragma: no cover - wheels without libyaml
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_ALIAS_EXPANSION = 10_000
+MAX_INT_DIGITS = 1_000
+"""Digits of an integer literal (any base) beyond which a file is refused (DT011): Python
+will not print an integer of more than 4,300 decimal digits, so every message quoting it
+would fail."""
 
 _TAG = "tag:yaml.org,2002:"
 _INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
@@ -144,6 +148,16 @@ def _scalar(tag: str, value: str, mark: Any) -> Any:
         return _BOOLS.get(value, value)
     if tag == _TAG + "int":
         if _INT.fullmatch(value):
+            digits = len(value.lstrip("+-")) - (2 if value[:2] in ("0o", "0x") else 0)
+            if digits > MAX_INT_DIGITS:
+                line, column = _mark(mark)
+                raise SourceError(
+                    "DT011",
+                    f"integer of {digits:,} digits, over the limit of {MAX_INT_DIGITS:,}; "
+                    "put it in quotes if it is text",
+                    line,
+                    column,
+                )
             return int(value, 0) if value[:2] in ("0o", "0x") else int(value)
         return value
     if tag == _TAG + "float":

@@ -12,6 +12,7 @@ import difflib
 import functools
 import hashlib
 import os
+import re
 import stat
 import typing
 from collections.abc import Sequence
@@ -86,6 +87,31 @@ class Catalog:
         return split_ref(ref, tree_id)
 
 
+# What can put a line break other than LF into a string: a CR, NEL or line/paragraph
+# separator written raw, or an escape in a double-quoted string that makes one.
+_OTHER_BREAK_IN_FILE = re.compile(
+    rb"\r|\xc2\x85|\xe2\x80[\xa8\xa9]|\\(?:[rNLP]|x0[dD]|x85|u000[dD]|u0085|u202[89]|U0000000[dD])"
+)
+_OTHER_BREAK = re.compile("\r\n?|[\x85\u2028\u2029]")
+
+
+def _normalise_breaks(data: Any) -> None:
+    """Every string value in `data` with its line breaks as LF (in place, positions kept).
+
+    Tree text is split into lines on LF everywhere it is shown; a lone CR would
+    return the terminal's cursor or break a renderer's line count."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in list(items):
+            if isinstance(value, str):
+                if _OTHER_BREAK.search(value):
+                    node[key] = _OTHER_BREAK.sub("\n", value)
+            elif isinstance(value, (dict, list)):
+                stack.append(value)
+
+
 def load_file(
     path: Path, *, max_bytes: int = MAX_BYTES, cache: TreeCache | None = None
 ) -> tuple[LoadedTree | None, list[Problem]]:
@@ -112,6 +138,8 @@ def load_file(
             problem(name, 1, 1, "DT008", "document too deeply nested or too large to read")
         ]
     size = len(raw)
+    if _OTHER_BREAK_IN_FILE.search(raw):
+        _normalise_breaks(document.data)
     del raw  # a large file's bytes are not kept while its model is built
     try:
         tree = Tree.model_validate(document.data)

@@ -16,6 +16,9 @@ from markdown_it import MarkdownIt
 _PARSER = MarkdownIt("commonmark").enable("table")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACE = re.compile(r"\s+")
+# Line breaks other than LF: CRLF, a lone CR, NEL, and the Unicode line and paragraph
+# separators. Text is split on "\n" only, so every other break becomes one first.
+_BREAK = re.compile("\r\n?|[\x85\u2028\u2029]")
 # Characters that could start Markdown inline syntax anywhere in a line.
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~$])")
 # A character reference such as &amp; or &#35; would be decoded; & alone is fine.
@@ -25,6 +28,11 @@ _MD_BLOCK_START = re.compile(r"^(#|[-+=](?=[\s=+-]|$)|\d+[.)](?=\s|$))")
 _FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)")
 _URL_SCHEMES = ("https://", "http://", "mailto:")
+
+
+def lines_of(text: str) -> list[str]:
+    """`text` split into lines on any line break, control characters dropped."""
+    return _CONTROL.sub("", _BREAK.sub("\n", text)).split("\n")
 
 
 def one_line(text: str) -> str:
@@ -105,7 +113,7 @@ def md_code(text: str, *, in_table: bool = False) -> str:
 
 def md_code_block(text: str, lang: str = "") -> list[str]:
     """A fenced code block holding `text` literally: the fence outlasts any run inside."""
-    body = _CONTROL.sub("", text).rstrip("\n").split("\n")
+    body = lines_of(text.rstrip("\n\r"))
     longest = max((len(run) for line in body for run in re.findall(r"`{3,}", line)), default=0)
     fence = "`" * max(3, longest + 1)
     return [f"{fence}{lang}", *body, fence]
@@ -120,8 +128,7 @@ def md_block(text: str) -> list[str]:
     shown as text, a fence left open is closed, and `<` outside code is escaped
     so `<unit>` shows instead of vanishing as an unknown HTML tag.
     """
-    lines = _CONTROL.sub("", text).replace("\r\n", "\n").rstrip().split("\n")
-    lines = [line.rstrip() for line in lines]
+    lines = [line.rstrip() for line in lines_of(text.rstrip())]
     while lines and not lines[0].strip():
         lines.pop(0)
     code: set[int] = set()
@@ -177,7 +184,8 @@ def md_labelled(label: str, text: str, indent: str = "") -> list[str]:
     Continuation lines are indented by `indent`, for text inside a list item. The
     label and the indented text are contained together, as they will be read.
     """
-    body = _CONTROL.sub("", text).replace("\r\n", "\n").strip("\n").rstrip().split("\n")
+    text = "\n".join(lines_of(text))
+    body = text.strip("\n").rstrip().split("\n")
     if not "".join(body).strip():
         return [label.rstrip()]
     tokens = _PARSER.parse(text)

@@ -1,6 +1,8 @@
 """`dectree sessions`: the recorded sessions, oldest first (id, tree, incident, start, duration, outcome).
 
-Unreadable journals are named on stderr as `path:line: message` and skipped.
+Unreadable journals (no readable header) are named on stderr as `path:line: message`
+and skipped; a journal with damaged lines is listed, marked "(damaged)", and each
+skipped line is named on stderr.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ def run(args: argparse.Namespace) -> int:
     summaries, errors = collect(journal_files(directory))
     for error in errors:
         echo(str(error), err=True)
+    for s in summaries:
+        for line, why in s.damaged:
+            echo(clean(f"{s.path}:{line}: warning: {why}; line skipped, the rest kept"), err=True)
     rows = [s for s in summaries if args.tree is None or s.tree_id == args.tree]
     rows.sort(key=lambda s: s.started_at)
     if args.format == "json":
@@ -43,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
                 "ended_at": s.ended_at.isoformat() if s.ended_at else None,
                 "duration_seconds": ((s.ended_at or s.last_at) - s.started_at).total_seconds(),
                 "outcome": s.outcome or "in_progress",
+                "damaged_lines": [line for line, _ in s.damaged],
                 "path": str(s.path),
             }
             for s in rows
@@ -63,7 +69,9 @@ def run(args: argparse.Namespace) -> int:
                 _clip(s.incident or "-", 24),
                 s.started_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M"),
                 duration,
-                clean(s.outcome or "in progress") + (" (torn)" if s.torn else ""),
+                clean(s.outcome or "in progress")
+                + (" (torn)" if s.torn else "")
+                + (" (damaged)" if s.damaged else ""),
             )
         )
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]

@@ -66,6 +66,9 @@ def run(args: argparse.Namespace) -> int:
     summaries, errors = collect(journal_files(directory))
     for error in errors:
         echo(str(error), err=True)
+    for s in summaries:
+        for line, why in s.damaged:
+            echo(clean(f"{s.path}:{line}: warning: {why}; line skipped, the rest kept"), err=True)
     options = Options(
         now=args.now or dt.datetime.now(dt.timezone.utc),
         since=args.since,
@@ -124,6 +127,11 @@ def render_text(r: dict[str, Any], where: str) -> str:
     ]
     if r["skipped_unreadable"]:
         lines.append(f"Skipped: {r['skipped_unreadable']} unreadable journal(s), named on stderr.")
+    if r.get("damaged_journals"):
+        lines.append(
+            f"Damaged: {r['damaged_journals']} journal(s) with unreadable lines, counted "
+            "from the lines that could be read; the lines are named on stderr."
+        )
     outcomes = r["outcomes"]
     total = sum(outcomes.values())
     lines += ["", f"Outcomes ({total} sessions with an outcome)"]

@@ -17,7 +17,10 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+
+StepIndex = Annotated[int, Field(ge=0, strict=True)]
+"""A 0-based position in the session's path (a journal saying -5 is refused, not indexed)."""
 
 
 class SessionOutcome(str, Enum):
@@ -34,8 +37,16 @@ class EventBase(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    seq: int = Field(ge=1, description="Position of the event in its session, from 1.")
+    seq: int = Field(ge=1, strict=True, description="Position of the event in its session, from 1.")
     at: dt.datetime = Field(description="When it happened (UTC).")
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _a_time_not_a_number(cls, value: object) -> object:
+        """A journal's time is ISO 8601 text; a bare number is damage, not a Unix time."""
+        if isinstance(value, (int, float)):
+            raise ValueError("expected an ISO 8601 time, got a number")
+        return value
 
 
 class SessionStarted(EventBase):
@@ -54,11 +65,11 @@ class Answered(EventBase):
     """A question was answered; the walk moved to `next_ref`."""
 
     type: Literal["answered"] = "answered"
-    step: int
+    step: StepIndex
     tree_id: str
     node_id: str
     prompt: str
-    choice: int = Field(description="0-based index of the choice.")
+    choice: int = Field(ge=0, strict=True, description="0-based index of the choice.")
     label: str
     next_ref: str
 
@@ -67,7 +78,7 @@ class Proceeded(EventBase):
     """An action was done (or an escalation continued); the walk moved to `next_ref`."""
 
     type: Literal["proceeded"] = "proceeded"
-    step: int
+    step: StepIndex
     tree_id: str
     node_id: str
     next_ref: str
@@ -77,7 +88,7 @@ class Jumped(EventBase):
     """A search mid-walk moved the walk to another node; the path goes on from there."""
 
     type: Literal["jumped"] = "jumped"
-    step: int = Field(description="The step that was current when the walk jumped.")
+    step: int = Field(ge=0, strict=True, description="The step that was current when the walk jumped.")
     tree_id: str
     node_id: str
     next_ref: str = Field(description="`tree:node` the walk jumped to.")
@@ -88,7 +99,7 @@ class FixConfirmed(EventBase):
     """The engineer said whether a conclusion's resolution fixed the problem."""
 
     type: Literal["fix_confirmed"] = "fix_confirmed"
-    step: int
+    step: StepIndex
     tree_id: str
     node_id: str
     fixed: bool
@@ -101,7 +112,7 @@ class WentBack(EventBase):
     """The last answer was undone; `step` is the step that is current again."""
 
     type: Literal["back"] = "back"
-    step: int
+    step: StepIndex
     tree_id: str
     node_id: str
 
@@ -110,7 +121,7 @@ class Reopened(EventBase):
     """An earlier step became current again; every later step was dropped."""
 
     type: Literal["reopened"] = "reopened"
-    step: int
+    step: StepIndex
     tree_id: str
     node_id: str
 
@@ -119,7 +130,7 @@ class NoteAdded(EventBase):
     """A note was attached to a step (replacing any earlier note on it)."""
 
     type: Literal["note"] = "note"
-    step: int
+    step: StepIndex
     text: str
 
 
@@ -136,10 +147,10 @@ class CommandCopied(EventBase):
     """A command of the current node was copied, with secret values left out."""
 
     type: Literal["command_copied"] = "command_copied"
-    step: int
+    step: StepIndex
     tree_id: str
     node_id: str
-    index: int = Field(description="0-based index among the node's commands.")
+    index: int = Field(ge=0, strict=True, description="0-based index among the node's commands.")
     command: str = Field(description="The filled command, secret values shown as `{name}`.")
 
 
@@ -200,7 +211,7 @@ class TreeSwitched(EventBase):
     """The walk followed a link from one tree into another."""
 
     type: Literal["tree_switched"] = "tree_switched"
-    step: int = Field(description="The step that entered the new tree.")
+    step: int = Field(ge=0, strict=True, description="The step that entered the new tree.")
     from_tree: str
     from_node: str
     to_tree: str

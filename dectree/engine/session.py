@@ -400,6 +400,8 @@ class Session:
 
     def note(self, text: str, step_index: int | None = None) -> None:
         """Attach a note to a step (default: the current one), replacing its earlier note."""
+        if not self.path:
+            raise WalkError("the session has not started")
         self._emit(NoteAdded, step=self.step_index if step_index is None else step_index, text=text)
 
     def set_variable(self, name: str, value: str, *, secret: bool = False) -> None:
@@ -734,7 +736,12 @@ class Session:
 
     def _emit(self, kind: type[Any], **fields: Any) -> None:
         last = self._events[-1].seq if self._events else 0
-        event: Event = kind(seq=last + 1, at=self._now(), **fields)
+        try:
+            event: Event = kind(seq=last + 1, at=self._now(), **fields)
+        except ValidationError as exc:  # a step or index out of range, from a caller
+            error = exc.errors()[0]
+            where = ".".join(str(part) for part in error["loc"])
+            raise WalkError(f"{where}: {error['msg']}") from None
         self._walk.apply(event)
         self._events.append(event)
         for listener in list(self._listeners):

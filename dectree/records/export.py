@@ -378,6 +378,11 @@ def _history(t: Transcript) -> list[str]:
         items.append(f"- Variable {md_code(v.name)} = {value}")
     if t.interrupted:
         items.append("- The record ends with an interrupted write (the terminal died mid-step).")
+    if t.damaged_lines:
+        lines = ", ".join(str(n) for n in t.damaged_lines)
+        items.append(
+            f"- The journal is damaged: line(s) {lines} could not be read and are left out."
+        )
     return items
 
 

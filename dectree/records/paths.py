@@ -62,13 +62,27 @@ def session_id_of(path: Path) -> str:
 
 
 def journal_files(directory: Path) -> list[Path]:
-    """Every journal in `directory`, oldest start first; none if it does not exist."""
+    """Every journal in `directory`, oldest start first; none if it does not exist.
+
+    A file reached under two names (a symlink beside its target, a hard link) is one
+    journal: it is listed once, under its own name rather than a link's."""
     try:
         with os.scandir(directory) as entries:
-            names = [e.name for e in entries if e.name.endswith(JOURNAL_SUFFIX) and e.is_file()]
-    except (FileNotFoundError, NotADirectoryError):
+            found = []
+            for e in entries:
+                if not e.name.endswith(JOURNAL_SUFFIX) or not e.is_file():
+                    continue
+                try:
+                    info = e.stat()
+                except OSError:
+                    continue
+                found.append(((info.st_dev, info.st_ino), e.is_symlink(), e.name))
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
         return []
-    return [directory / name for name in sorted(names)]
+    names: dict[tuple[int, int], str] = {}
+    for key, _, name in sorted(found, key=lambda f: (f[1], f[2])):  # real files first
+        names.setdefault(key, name)
+    return [directory / name for name in sorted(names.values())]
 
 
 def find_session(directory: Path, ref: str) -> Path:

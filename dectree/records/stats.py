@@ -54,6 +54,8 @@ class SessionSummary:
     titles: dict[str, str] = field(default_factory=dict)
     tree_titles: dict[str, str] = field(default_factory=dict)
     torn: bool = False
+    damaged: list[tuple[int, str]] = field(default_factory=list)
+    """Lines skipped as unreadable, with why (the rest of the journal still counts)."""
 
 
 def parse_time(text: Any) -> dt.datetime:
@@ -68,59 +70,110 @@ def _ref(ref: str, tree_id: str) -> str:
     return ref if ":" in ref else f"{tree_id}:{ref}"
 
 
+def _text(obj: dict[str, Any], key: str, *, optional: bool = False) -> Any:
+    """`obj[key]` if it is text (or missing/null when `optional`); ValueError otherwise.
+
+    The fast path reads journals without the models, so it checks the types of the
+    fields it uses itself: a hostile journal is a `path:line` problem, never a crash."""
+    value = obj.get(key) if optional else obj[key]
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{key}: expected text, got {type(value).__name__}")
+    return value
+
+
+def _index(obj: dict[str, Any], key: str) -> int:
+    value = obj[key]
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"{key}: expected a step number (0 or more), got {value!r:.40}")
+    return value
+
+
 def summarize(path: Path) -> SessionSummary:
-    """Reduce one journal to a summary; raises `JournalError` if it is corrupt."""
+    """Reduce one journal to a summary; raises `JournalError` if its header is unreadable.
+
+    A line after the header that is not what it should be is skipped and noted in
+    `damaged` as `(line, why)`; every other line still counts."""
     raw = read_lines(path)
     number, header = raw.lines[0]
     try:
-        if header.get("type") != "header":
+        if number != 1 or header.get("type") != "header":
             raise ValueError("the first line is not a journal header")
         started = parse_time(header["started_at"])
         summary = SessionSummary(
             path,
-            str(header["session_id"]),
-            str(header["tree_id"]),
-            header.get("incident"),
+            _text(header, "session_id"),
+            _text(header, "tree_id"),
+            _text(header, "incident", optional=True),
             started,
             started,
             torn=raw.torn_line is not None,
+            damaged=list(raw.bad_lines),
         )
-        events: list[tuple[int, dict[str, Any]]] = []
-        resumed_at = started
-        for number, obj in raw.lines[1:]:
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise JournalError(path, number, _why(exc)) from None
+    events: list[tuple[int, dict[str, Any]]] = []
+    resumed_at = started
+    for number, obj in raw.lines[1:]:
+        try:
             kind = obj.get("type")
             if kind == "node":
                 title = obj.get("title") or obj.get("text")
+                ref = f"{_text(obj, 'tree_id')}:{_text(obj, 'node_id')}"
                 if title:
-                    summary.titles[f"{obj['tree_id']}:{obj['node_id']}"] = title
+                    summary.titles[ref] = _text({"title": title}, "title")
             elif kind == "tree":
-                summary.tree_titles[obj["tree_id"]] = obj["title"]
+                summary.tree_titles[_text(obj, "tree_id")] = _text(obj, "title")
             elif kind == "resumed":
-                keep = obj["keep_through"]
+                keep = _index(obj, "keep_through")
+                at = parse_time(obj["at"])
                 events = [(n, e) for n, e in events if e["seq"] <= keep]
-                resumed_at = max(resumed_at, parse_time(obj["at"]))
+                resumed_at = max(resumed_at, at)
             elif "seq" in obj:
+                if not isinstance(obj["seq"], int) or isinstance(obj["seq"], bool):
+                    raise ValueError(f"seq: expected a number, got {obj['seq']!r:.40}")
+                _check_event(obj)
                 events.append((number, obj))
             else:
-                raise ValueError(f"unknown line type {kind!r}")
-        for line_number, event in events:
-            number = line_number  # the line named if this event is malformed
-            _apply(summary, event)
-        if events:
-            number, last = events[-1]
-            summary.last_at = parse_time(last["at"])
-        summary.last_at = max(summary.last_at, resumed_at)
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
-        message = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise JournalError(path, number, message) from None
+                raise ValueError(f"unknown line type {kind!r:.40}")
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            summary.damaged.append((number, _why(exc)))
+    for _, event in events:
+        _apply(summary, event)
+    if events:
+        summary.last_at = parse_time(events[-1][1]["at"])
+    summary.last_at = max(summary.last_at, resumed_at)
+    summary.damaged.sort()
     return summary
 
 
+def _why(exc: BaseException) -> str:
+    return f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+
+
+def _check_event(event: dict[str, Any]) -> None:
+    """Raise ValueError if an event's fields that statistics use have the wrong types."""
+    kind = _text(event, "type")
+    parse_time(event["at"])
+    if kind == "started":
+        _text(event, "tree_id"), _text(event, "node_id")
+    elif kind in ("answered", "proceeded", "jumped") or (
+        kind == "fix_confirmed" and event.get("next_ref") is not None
+    ):
+        _text(event, "next_ref"), _text(event, "tree_id")
+    elif kind in ("back", "reopened"):
+        _index(event, "step"), _text(event, "tree_id"), _text(event, "node_id")
+    elif kind == "finished":
+        outcome = _text(event, "outcome")
+        if outcome not in OUTCOMES:
+            raise ValueError(f"outcome: {outcome!r:.40} is not one of {', '.join(OUTCOMES)}")
+        _text(event, "tree_id"), _text(event, "node_id")
+
+
 def _apply(summary: SessionSummary, event: dict[str, Any]) -> None:
-    """Advance the summary's notion of where the walk stands by one event."""
+    """Advance the summary's notion of where the walk stands by one (checked) event."""
     kind = event["type"]
-    if not isinstance(event["at"], str):
-        raise ValueError(f"not a timestamp: {event['at']!r}")
     path = summary.trail
     if kind == "started":
         path[:] = [f"{event['tree_id']}:{event['node_id']}"]
@@ -271,6 +324,7 @@ def compute(
             ),
         },
         "skipped_unreadable": skipped,
+        "damaged_journals": sum(1 for s in chosen if s.damaged),
         "outcomes": {o: overall[o] for o in OUTCOMES},
         "rates": _rates(overall),
         "trees": trees,

@@ -248,6 +248,7 @@ def build_transcript(journal: Journal) -> Transcript:
             for r in journal.resumes
         ],
         interrupted=journal.torn_line is not None,
+        damaged_lines=[line for line, _ in journal.damaged],
         events=list(journal.events),
         discarded_events=list(journal.discarded),
     )

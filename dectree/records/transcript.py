@@ -248,6 +248,10 @@ class Transcript(Model):
         "know the sessions directory fill this in).",
     )
     interrupted: bool = Field(description="The journal ended with a write torn by a crash.")
+    damaged_lines: list[int] = Field(
+        default_factory=list,
+        description="Journal lines that could not be read (damaged): left out, the rest kept.",
+    )
     events: list[Event] = Field(description="Every live event, as recorded.")
     discarded_events: list[Event] = Field(
         description="Events voided on resume because the trees no longer allowed them."

@@ -313,30 +313,54 @@ def corrupt(path: Path, line: int, text: str) -> None:
         (3, "[1, 2]", "not a JSON object"),
         (3, '{"type": "mystery", "seq": 9}', "type"),
         (2, '{"seq": 1, "at": "2026-03-01T12:00:00Z", "type": "started"}', "session_id"),
-        (1, '{"type": "node"}', "the first line is not a journal header"),
-        (1, '{"type": "header", "format": 99}', "newer than this dectree reads"),
-        (1, '{"type": "header", "format": 1}', "session_id"),
     ],
 )
-def test_a_corrupt_line_names_its_place(
+def test_a_damaged_line_is_named_and_skipped_the_rest_kept(
     tmp_path: Path, catalog: Catalog, line: int, text: str, message: str
 ) -> None:
     path = finished_journal(tmp_path, catalog)
+    whole = read_journal(path)
+    rows = path.read_text().splitlines()
+    lost = json.loads(rows[line - 1])
     corrupt(path, line, text)
+    journal = read_journal(path)
+    assert [n for n, _ in journal.damaged] == [line]
+    assert message in journal.damaged[0][1]
+    assert journal.warnings()[0].startswith(f"{path}:{line}: warning: ")
+    kept = [e for e in whole.events if e.seq != lost.get("seq")]
+    assert journal.events == kept  # every other event is still there
+    assert journal.header == whole.header
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"type": "node"}', "the first line is not a journal header"),
+        ('{"type": "header", "format": 99}', "newer than this dectree reads"),
+        ('{"type": "header", "format": 1}', "session_id"),
+        ("{not json", "not JSON"),
+    ],
+)
+def test_a_journal_without_a_readable_header_is_unreadable(
+    tmp_path: Path, catalog: Catalog, text: str, message: str
+) -> None:
+    path = finished_journal(tmp_path, catalog)
+    corrupt(path, 1, text)
     with pytest.raises(JournalError) as caught:
         read_journal(path)
-    assert str(caught.value).startswith(f"{path}:{line}: ")
+    assert str(caught.value).startswith(f"{path}:1: ")
     assert message in str(caught.value)
 
 
-def test_events_out_of_order_are_corrupt(tmp_path: Path, catalog: Catalog) -> None:
+def test_an_event_out_of_order_is_a_damaged_line(tmp_path: Path, catalog: Catalog) -> None:
     path = finished_journal(tmp_path, catalog)
     rows = path.read_text().splitlines()
     events = [i for i, row in enumerate(rows) if '"seq"' in row]
     rows[events[2]], rows[events[3]] = rows[events[3]], rows[events[2]]
     path.write_text("\n".join(rows) + "\n")
-    with pytest.raises(JournalError, match="out of order"):
-        read_journal(path)
+    journal = read_journal(path)
+    assert len(journal.damaged) == 1 and "out of order" in journal.damaged[0][1]
+    assert journal.damaged[0][0] == events[3] + 1
 
 
 def test_empty_and_torn_header_journals(tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from dectree.engine.search import Start as SearchStart
     from dectree.engine.session import Session
     from dectree.model.catalog import Catalog
+    from dectree.records.writer import SessionJournal
 
 Clock = Callable[[], dt.datetime]
 Attach = Callable[["Session"], object]
@@ -97,6 +98,8 @@ class DectreeApp(App[int]):
         self.index: SearchIndex | None = None
         self.parked: list[Session] = []
         """Walks left with `h`, oldest first; the home screen lists them."""
+        self._journal_problems: list[SessionJournal] = []
+        self._asking: set[int] = set()
 
     def notify(
         self,
@@ -240,6 +243,7 @@ class DectreeApp(App[int]):
         self.push_screen(
             WalkScreen(session, incident=self.incident, clock=self.clock, from_search=from_search)
         )
+        self._show_journal_problems()
         return session
 
     def preset_variables(self, session: Session) -> list[str]:
@@ -272,6 +276,63 @@ class DectreeApp(App[int]):
         self.push_screen(WalkScreen(session, incident=self.incident, clock=self.clock))
         if notice:
             self.notify(notice, title="Resumed", severity="warning", timeout=20, markup=False)
+        self._show_journal_problems()
+
+    # -- the journal ---------------------------------------------------------------
+
+    def recording_state(self, session: Session) -> str | None:
+        """What the header says while the walk is not all on disk (None when it is)."""
+        for hook in self.attach:
+            journal_for = getattr(hook, "journal_for", None)
+            journal = journal_for(session) if journal_for is not None else None
+            if journal is not None and journal.error is not None:
+                return f"NOT RECORDED ({journal.behind} waiting)"
+        return None
+
+    def journal_failed(self, journal: SessionJournal) -> None:
+        """A journal write failed: the walk waits until the engineer retries or carries on.
+
+        Shown at once (or as soon as the app runs); the dialog blocks every step."""
+        if not self.is_running:
+            self._journal_problems.append(journal)
+            return
+        if id(journal) not in self._asking:
+            self._asking.add(id(journal))
+            # After the handler that failed has finished: a walk it opens goes under the dialog.
+            self.call_later(self._ask_about_journal, journal)
+
+    def _ask_about_journal(self, journal: SessionJournal) -> None:
+        from dectree.app.screens.confirm import ConfirmScreen
+
+        message = (
+            f"The walk cannot be recorded: {journal.error}.\n\n"
+            "Retry writing now, or carry on unrecorded (dectree keeps every step in "
+            "memory and writes them all as soon as it can; the header says so meanwhile)."
+        )
+        dialog = ConfirmScreen(message, yes="Retry", no="Carry on unrecorded")
+
+        def chosen(retry: bool | None) -> None:
+            self._asking.discard(id(journal))
+            if retry and not journal.flush():
+                self.call_later(self.journal_failed, journal)
+            elif not retry:
+                journal.carry_on()
+            self._refresh_walks()
+
+        self.push_screen(dialog, chosen)
+
+    def _refresh_walks(self) -> None:
+        from dectree.app.screens.walk import WalkScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, WalkScreen):
+                self.call_later(screen.sync)
+
+    def _show_journal_problems(self) -> None:
+        waiting, self._journal_problems = self._journal_problems, []
+        for journal in waiting:
+            if journal.error is not None:
+                self.journal_failed(journal)
 
     def go_home(self) -> None:
         """Close every walk and show the home screen."""

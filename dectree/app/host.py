@@ -54,6 +54,8 @@ class AppHost(Protocol):
 
     def parked_notice(self) -> str: ...
 
+    def recording_state(self, session: Session) -> str | None: ...
+
 
 def host(app: App[object]) -> AppHost:
     """The running app as `AppHost` (it is always a `DectreeApp`)."""

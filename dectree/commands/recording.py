@@ -45,12 +45,17 @@ def recorder_for(args: argparse.Namespace, *, incident: str | None = None) -> Re
 
 
 def report_errors_in(recorder: Recorder, app: Any) -> None:
-    """Show journal write failures in the app as error notifications (never as markup)."""
+    """Hand journal write failures to the app (`DectreeApp.journal_failed`): a dialog that
+    holds the walk until the engineer retries or carries on unrecorded. A failure that
+    happened before the app runs (reopening a journal to resume) is shown when it starts."""
 
-    def show(message: str) -> None:
-        app.notify(message, title="Journal", severity="error", timeout=30, markup=False)
+    def show(_message: str) -> None:
+        for journal in recorder.journals.values():
+            if journal.error is not None and not journal.carrying_on:
+                app.journal_failed(journal)
 
     recorder.on_error = show
+    show("")
 
 
 def add_session_choice(parser: argparse.ArgumentParser) -> None:

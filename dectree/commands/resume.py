@@ -84,7 +84,14 @@ def run(args: argparse.Namespace) -> int:
     session = resumed.session
     if session.state is not SessionState.finished:
         reason = str(resumed.replay.divergence) if resumed.replay.divergence else None
-        recorder.resume(session, journal, reason=reason)
+        # The journal is opened and locked here, before the app: of two resumes started
+        # at once, the second is refused rather than walking unrecorded.
+        listener = recorder.resume(session, journal, reason=reason)
+        if listener.locked:
+            echo(
+                f"dectree: error: {journal.path}: this session is open in another dectree; "
+                "carry on there (or quit it) first", err=True)
+            return 2
         for run in session.close_interrupted_runs():  # dectree stopped during these runs
             print(
                 f"dectree: check {run.index + 1} at step {run.step + 1} was running when "

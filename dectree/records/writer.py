@@ -7,10 +7,17 @@ records (`dectree.records.journal_format`) that keep what the engineer was shown
 is written with one `write` and `fsync`ed before the listener returns, that is
 before the screen redraws, so a terminal killed mid-walk loses nothing shown.
 
-A write that fails (disk full, directory gone) never breaks the walk: the
-journal stops, keeps the message in `error`, and calls the recorder's
-`on_error` so the app can say so. `Recorder.resume` continues an existing
-journal for a session rebuilt by `dectree.engine.session.Session.replay`.
+A write that fails (disk full, directory read-only or gone, the lock held by
+another dectree) never breaks the walk and never loses what was shown: the
+lines not yet on disk stay in memory (`unwritten`), a partly written line is cut
+off again, and every later event tries again, writing everything that waits
+in one append once space returns. While anything waits, `error` says why and
+`behind` how many events; the recorder's `on_error` is called so the app can
+ask the engineer to retry or carry on (`carry_on`: later failures then retry
+quietly, and the screen keeps showing that the walk is not recorded).
+`Recorder.resume` continues an existing journal for a session rebuilt by
+`dectree.engine.session.Session.replay`; it takes the journal's lock at once, so
+a second dectree resuming the same session is told (`locked`).
 """
 
 from __future__ import annotations
@@ -51,17 +58,24 @@ DIR_MODE = 0o700
 class JournalFile:
     """An open journal: appends bytes with one `write` each, then `fsync`."""
 
-    def __init__(self, path: Path, fd: int) -> None:
+    def __init__(self, path: Path, fd: int, size: int = 0) -> None:
         self.path = path
         self._fd: int | None = fd
+        self.size = size
+        """Bytes known to be on disk: a failed append is cut back to this."""
 
     @classmethod
     def create(cls, path: Path) -> JournalFile:
         """Create a new journal (never overwrites), making its directory if needed."""
         path.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, FILE_MODE)
-        _lock(fd)
-        _fsync_dir(path.parent)
+        try:
+            _lock(fd)
+            _fsync_dir(path.parent)
+        except OSError:
+            os.close(fd)
+            path.unlink(missing_ok=True)
+            raise
         return cls(path, fd)
 
     @classmethod
@@ -73,22 +87,38 @@ class JournalFile:
         except OSError:
             os.close(fd)
             raise
-        opened = cls(journal.path, fd)
-        if journal.torn_line is not None:
-            os.ftruncate(fd, journal.clean_size)
-        elif not journal.ends_with_newline:
-            opened.append(b"\n")
+        try:
+            if journal.torn_line is not None:
+                os.ftruncate(fd, journal.clean_size)
+            opened = cls(journal.path, fd, os.fstat(fd).st_size)
+            if not journal.ends_with_newline and journal.torn_line is None:
+                opened.append(b"\n")
+        except OSError:
+            os.close(fd)
+            raise
         return opened
 
     def append(self, data: bytes) -> None:
-        """Write `data` at the end and wait until it is on disk."""
+        """Write `data` at the end and wait until it is on disk.
+
+        If any of it cannot be written, what was written of it is cut off again
+        (as far as the file system allows) and the error is raised: the file never
+        keeps half a line that a later append would run on from."""
         if self._fd is None:
             raise OSError(f"{self.path}: journal is closed")
         view = memoryview(data)
-        while view:
-            written = os.write(self._fd, view)
-            view = view[written:]
-        os.fsync(self._fd)
+        try:
+            while view:
+                written = os.write(self._fd, view)
+                view = view[written:]
+            os.fsync(self._fd)
+        except OSError:
+            try:
+                os.ftruncate(self._fd, self.size)
+            except OSError:
+                pass
+            raise
+        self.size += len(data)
 
     def close(self) -> None:
         """Close the file (idempotent)."""
@@ -175,6 +205,18 @@ class SessionJournal:
         self.on_error = on_error
         self.file: JournalFile | None = None
         self.error: str | None = None
+        """Why lines are waiting to be written, while any are (None when all are on disk)."""
+        self.unwritten: list[bytes] = []
+        """Lines not on disk yet, oldest first: written with the next append that works."""
+        self.behind = 0
+        """Events among `unwritten` (what the screen says is not recorded)."""
+        self.carrying_on = False
+        """The engineer chose to carry on unrecorded: later failures retry without asking."""
+        self.locked = False
+        """The journal is held by another dectree (a second resume of one session)."""
+        self._target: Path | None = None
+        self._reopen: Journal | None = None
+        self._finished = False
         self._pending: list[Event] = []
         self._trees: set[str] = set()
         self._nodes: set[str] = set()
@@ -183,32 +225,63 @@ class SessionJournal:
     @property
     def path(self) -> Path | None:
         """The journal file, once the walk started."""
-        return None if self.file is None else self.file.path
+        if self.file is not None:
+            return self.file.path
+        return self._target
 
     def __call__(self, event: Event) -> None:
-        if self.error is not None:
-            return
+        if self._target is None:
+            if not isinstance(event, SessionStarted):
+                self._pending.append(event)
+                return
+            self._begin(event)
+        self.unwritten.append(self._lines(event))
+        self.behind += 1
+        if isinstance(event, Finished):
+            self._finished = True
+        self.flush()
+
+    def flush(self) -> bool:
+        """Write every waiting line in one append; True when nothing is left waiting.
+
+        Called by every event; the app calls it again when the engineer asks to retry."""
+        if not self.unwritten:
+            return True
         try:
             if self.file is None:
-                if not isinstance(event, SessionStarted):
-                    self._pending.append(event)
-                    return
-                self._open(event)
-            self._write(event)
-            if isinstance(event, Finished) and self.file is not None:
-                self.file.close()
+                self.file = (
+                    JournalFile.reopen(self._reopen)
+                    if self._reopen is not None
+                    else JournalFile.create(self._target or self.directory / "journal.jsonl")
+                )
+            self.file.append(b"".join(self.unwritten))
         except OSError as exc:
             self._fail(exc)
+            return False
+        self.unwritten.clear()
+        self.behind = 0
+        self.error = None
+        self.carrying_on = False  # a later failure asks again
+        self.locked = False
+        if self._finished:
+            self.file.close()
+        return True
+
+    def carry_on(self) -> None:
+        """The engineer carries on unrecorded: keep the lines, retry at every event, stop asking."""
+        self.carrying_on = True
 
     def continue_from(self, journal: Journal, record: ResumedRecord) -> None:
-        """Append to an existing journal, starting with a `resumed` record."""
+        """Append to an existing journal, starting with a `resumed` record.
+
+        The journal is opened and locked now, before the walk is shown: `locked`
+        tells that another dectree holds it."""
         self._trees.update(journal.trees)
         self._nodes.update(journal.nodes)
-        try:
-            self.file = JournalFile.reopen(journal)
-            self.file.append(_dump(record.model_dump(mode="json")))
-        except OSError as exc:
-            self._fail(exc)
+        self._reopen = journal
+        self._target = journal.path
+        self.unwritten.append(_dump(record.model_dump(mode="json")))
+        self.flush()
 
     def hash_of(self, tree: Tree) -> str:
         """The tree's content hash, computed once per tree object."""
@@ -217,7 +290,8 @@ class SessionJournal:
             self._hashes[key] = tree_hash(tree)
         return self._hashes[key]
 
-    def _open(self, started: SessionStarted) -> None:
+    def _begin(self, started: SessionStarted) -> None:
+        """The header line, the first to be written, and where the journal will be."""
         tree = self.session.trees[started.tree_id]
         header = JournalHeader(
             session_id=started.session_id,
@@ -230,17 +304,15 @@ class SessionJournal:
             started_at=started.at,
             dectree_version=__version__,
         )
-        self.file = JournalFile.create(
-            self.directory / journal_name(started.session_id, started.at)
-        )
-        self.file.append(_dump(header.model_dump(mode="json")))
+        self._target = self.directory / journal_name(started.session_id, started.at)
+        self.unwritten.append(_dump(header.model_dump(mode="json")))
 
-    def _write(self, event: Event) -> None:
+    def _lines(self, event: Event) -> bytes:
+        """The event (after any held before the start) and what it shows, as journal lines."""
         lines = [event_to_dict(e) for e in self._pending] + [event_to_dict(event)]
         self._pending.clear()
         lines += self._shown()
-        assert self.file is not None
-        self.file.append(b"".join(_dump(line) for line in lines))
+        return b"".join(_dump(line) for line in lines)
 
     def _shown(self) -> list[dict[str, Any]]:
         """Tree and node records for what the session shows now, the first time only."""
@@ -260,13 +332,14 @@ class SessionJournal:
 
     def _fail(self, exc: OSError) -> None:
         where = self.path or self.directory
-        self.error = f"{where}: {exc.strerror or exc}: this walk is no longer recorded"
-        if self.file is not None:
-            try:
-                self.file.close()
-            except OSError:
-                pass
-        if self.on_error is not None:
+        if isinstance(exc, BlockingIOError):
+            self.locked = True
+            why = "this session is open in another dectree (its journal is locked)"
+        else:
+            why = exc.strerror or str(exc)
+        waiting = f"{self.behind} step(s) not on disk yet" if self.behind else "nothing lost yet"
+        self.error = f"{where}: {why}: {waiting}; dectree tries again at every step"
+        if self.on_error is not None and not self.carrying_on:
             self.on_error(self.error)
 
 

@@ -6,8 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
 
 from dectree.app.app import DectreeApp, build_app
+from dectree.app.screens.confirm import ConfirmScreen
 from dectree.app.widgets.header import WalkHeader
 from dectree.app.widgets.path_panel import PathPanel
 from dectree.engine.session import Session
@@ -146,7 +148,11 @@ async def test_new_walks_from_the_app_are_journaled(tmp_path: Path, records: Cat
         assert [e.type for e in journal.events] == ["started", "answered"]
 
 
-async def test_a_journal_that_cannot_be_written_is_said_in_the_app(
+def header_text(app: DectreeApp) -> str:
+    return str(walk(app).query_one("#header-meta", Static).render())
+
+
+async def test_a_journal_that_cannot_be_written_holds_the_walk_until_the_engineer_chooses(
     tmp_path: Path, records: Catalog
 ) -> None:
     blocked = tmp_path / "file"
@@ -158,11 +164,72 @@ async def test_a_journal_that_cannot_be_written_is_said_in_the_app(
     report_errors_in(recorder, app)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        messages = [n.message for n in pilot.app._notifications]
-        assert len(messages) == 1 and "this walk is no longer recorded" in messages[0]
-        await pilot.press("1")  # the walk goes on
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ConfirmScreen), type(dialog).__name__  # shown at once
+        assert "The walk cannot be recorded" in dialog.message
+        assert "not a directory" in dialog.message.lower()
+        await pilot.press("1")  # no step is taken while it asks
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        await pilot.press("y")  # retry: still failing, so it asks again
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        await pilot.press("n")  # carry on unrecorded
+        await pilot.pause()
+        screen = walk(pilot.app)
+        assert screen.session.step_index == 0
+        assert "NOT RECORDED (1 waiting)" in header_text(pilot.app)
+        await pilot.press("1")  # the walk goes on, still unrecorded, without asking again
         await pilot.pause()
         assert walk(pilot.app).session.step_index == 1
+        assert "NOT RECORDED (2 waiting)" in header_text(pilot.app)
+        blocked.unlink()  # the problem goes away: the next step writes everything
+        await pilot.press("1")
+        await pilot.pause()
+        assert "NOT RECORDED" not in header_text(pilot.app)
+        [path] = journal_files(blocked / "sessions")
+        events = read_journal(path).events
+        assert [e.seq for e in events] == [e.seq for e in walk(pilot.app).session.events]
+
+
+async def test_a_journal_that_cannot_be_reopened_is_shown_when_the_resumed_walk_opens(
+    tmp_path: Path, records: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only sessions directory: reopening fails before the app runs."""
+    import os
+
+    path = interrupted(tmp_path, records)
+    journal = read_journal(path)
+    resumed = prepare_resume(journal, records, clock=frozen_clock)
+    real_open = os.open
+
+    def read_only(name: object, flags: int, *args: int) -> int:
+        if str(name) == str(path) and flags & os.O_WRONLY:
+            raise PermissionError(13, "Permission denied")
+        return real_open(name, flags, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", read_only)
+    recorder = Recorder(tmp_path, engineer="bob", host="h", clock=frozen_clock)
+    listener = recorder.resume(resumed.session, journal)
+    assert listener.error is not None and "Permission denied" in listener.error
+    app = build_app(
+        records, attach=[recorder], resume=resumed.session, clock=frozen_clock, today=TODAY
+    )
+    from dectree.commands.recording import report_errors_in
+
+    report_errors_in(recorder, app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        assert "Permission denied" in pilot.app.screen.message
+        monkeypatch.setattr(os, "open", real_open)
+        await pilot.press("y")  # retry now works: the resumed record is written
+        await pilot.pause()
+        assert walk(pilot.app).session.current.node_id == "port-open"
+        assert "NOT RECORDED" not in header_text(pilot.app)
+    assert len(read_journal(path).resumes) == 1
 
 
 async def test_a_finished_session_reopened_exports_its_journal(

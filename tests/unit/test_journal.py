@@ -203,14 +203,18 @@ def test_every_write_is_followed_by_its_fsync_before_the_screen_moves(
     assert last_call_seen_by_screen == ["fsync"] * 4
 
 
-def test_a_failed_write_stops_the_journal_not_the_walk(
+def test_a_full_disk_holds_the_steps_and_writes_them_when_space_returns(
     tmp_path: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     errors: list[str] = []
     session, journal = recorded_session(tmp_path, catalog, on_error=errors.append)
     session.start("net")
+    assert journal.path is not None
+    on_disk = journal.path.read_bytes()
+    real_write = os.write
 
-    def full(fd: int, data: object) -> int:
+    def full(fd: int, data: bytes) -> int:
+        real_write(fd, bytes(data)[:7])  # a few bytes land, then the disk is full
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "write", full)
@@ -218,7 +222,55 @@ def test_a_failed_write_stops_the_journal_not_the_walk(
     session.proceed()
     assert session.current.node_id == "reach"
     assert journal.error is not None and "No space left on device" in journal.error
-    assert errors == [journal.error]  # reported once
+    assert journal.behind == 2 and "2 step(s) not on disk yet" in journal.error
+    assert errors == [e for e in errors if "No space" in e] and len(errors) == 2  # asked each time
+    assert journal.path.read_bytes() == on_disk  # the partial line was cut off again
+    journal.carry_on()
+    session.note("still full")
+    assert len(errors) == 2 and journal.behind == 3  # carrying on: retried, not asked again
+    monkeypatch.setattr(os, "write", real_write)  # space returns
+    session.choose(0)
+    assert journal.error is None and journal.behind == 0 and journal.unwritten == []
+    written = read_journal(journal.path)
+    assert written.damaged == [] and written.torn_line is None
+    assert [e.seq for e in written.events] == [e.seq for e in session.events]
+    session.note("after")
+    session.back()
+    assert len(errors) == 2
+
+
+def test_a_journal_that_cannot_be_created_is_created_when_it_can(
+    tmp_path: Path, catalog: Catalog
+) -> None:
+    errors: list[str] = []
+    blocked = tmp_path / "sessions"
+    blocked.write_text("a file where the directory should be")
+    session, journal = recorded_session(blocked, catalog, on_error=errors.append)
+    session.start("net")
+    session.choose("No")
+    assert journal.error is not None and journal.behind == 2 and len(errors) == 2
+    blocked.unlink()
+    session.proceed()
+    assert journal.error is None and journal.path is not None
+    assert [e.seq for e in read_journal(journal.path).events] == [1, 2, 3]
+
+
+def test_retrying_by_hand_flushes_what_waits(
+    tmp_path: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session, journal = recorded_session(tmp_path, catalog)
+    session.start("net")
+
+    def full(fd: int, data: bytes) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    session.choose("No")
+    assert not journal.flush() and journal.behind == 1
+    monkeypatch.undo()
+    assert journal.flush() and journal.error is None
+    assert journal.path is not None
+    assert len(read_journal(journal.path).events) == 2
 
 
 def test_the_journal_file_is_private(tmp_path: Path, catalog: Catalog) -> None:

@@ -355,6 +355,29 @@ def test_a_session_still_open_elsewhere_is_not_resumed(
     assert not in_use(journal.path)
 
 
+def test_two_resumes_at_once_the_second_is_refused_before_any_app(
+    tmp_path: Path, catalog: Catalog, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Both probe the lock before either takes it: only the lock taken before the app
+    opens tells them apart (the probe alone let both open, one walking unrecorded)."""
+    from dectree.app.app import DectreeApp
+    from dectree.records.writer import JournalFile
+
+    killed_mid_walk(tmp_path, catalog)
+    first = JournalFile.reopen(read_journal(journal_files(tmp_path)[0]))  # the other dectree
+    monkeypatch.setattr("dectree.records.writer.in_use", lambda path: False)  # the race
+
+    def no_app(self: DectreeApp, **kwargs: object) -> None:
+        raise AssertionError("the app opened on a journal another dectree holds")
+
+    monkeypatch.setattr(DectreeApp, "run", no_app)
+    argv = ["resume", "--last", "--sessions-dir", str(tmp_path), "-t", str(TREES)]
+    assert main(argv) == 2
+    assert "this session is open in another dectree" in capsys.readouterr().err
+    first.close()
+
+
 def test_resume_command_show_and_problems(
     tmp_path: Path, catalog: Catalog, capsys: pytest.CaptureFixture[str]
 ) -> None:

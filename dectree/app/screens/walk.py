@@ -160,6 +160,7 @@ class WalkScreen(Screen[None]):
             self._copy_pending = False
         if self._run_pending and (finished or not session.runnable_checks()):
             self._run_pending = False
+        header.show_recording(self.dectree.recording_state(session))
         await self.query_one(NodeView).show(session, self.dectree.run_disabled)
         self._show_choices()
         self.query_one(PathPanel).show(session)

@@ -1,4 +1,4 @@
-"""The walk screen's header: tree title, incident id and time elapsed.
+"""The walk screen's header: tree title, whether the walk is recorded, incident id, time elapsed.
 
 Time comes from the app's clock, so tests freeze it; nothing here reads the
 host name, the version or the wall clock directly. Once the walk has ended
@@ -37,6 +37,7 @@ class WalkHeader(Horizontal):
         self._clock = clock
         self._incident = incident
         self._ended: dt.datetime | None = None
+        self._recording: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="header-title")
@@ -62,6 +63,12 @@ class WalkHeader(Horizontal):
             self._ended = ended
             self._tick()
 
+    def show_recording(self, problem: str | None) -> None:
+        """Say, until it is None again, that the walk is not (all) on disk."""
+        if problem != self._recording:
+            self._recording = problem
+            self._tick()
+
     def elapsed(self) -> dt.timedelta:
         """Time since the walk started by the app's clock, or its length once it ended."""
         now = self._ended or self._clock()
@@ -78,5 +85,7 @@ class WalkHeader(Horizontal):
         time = format_elapsed(self.elapsed())
         clock: tuple[str, str] = (f"ended {time}", "$text-muted") if self._ended else (time, "bold")
         meta = Content.assemble(incident, "  ", clock)
+        if self._recording:
+            meta = Content.assemble(plain(self._recording, "bold $text-error"), "  ", meta)
         for shown in self.query("#header-meta").results(Static):  # none before compose
             shown.update(meta)

@@ -52,6 +52,28 @@ def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def lenient_terminal_input() -> None:
+    """Bytes from the terminal that are not UTF-8 (0xff typed in a Latin-1 terminal) become
+    U+FFFD instead of killing the input thread: Textual's Linux driver decodes strictly.
+
+    Idempotent; textual is pinned, and a test checks the driver still reads this way."""
+    import codecs
+    import functools
+
+    try:
+        from textual.drivers import linux_driver
+    except ImportError:  # pragma: no cover - Windows
+        return
+    if getattr(getattr(linux_driver, "getincrementaldecoder", None), "dectree_lenient", False):
+        return
+
+    def getincrementaldecoder(encoding: str) -> Callable[[], codecs.IncrementalDecoder]:
+        return functools.partial(codecs.getincrementaldecoder(encoding), errors="replace")
+
+    getincrementaldecoder.dectree_lenient = True  # type: ignore[attr-defined]
+    linux_driver.getincrementaldecoder = getincrementaldecoder  # type: ignore[assignment,attr-defined]
+
+
 class DectreeApp(App[int]):
     """Troubleshooting decision trees: home screen, walks, conclusions."""
 
@@ -83,6 +105,7 @@ class DectreeApp(App[int]):
     ) -> None:
         super().__init__()
         self.run_disabled = run_disabled
+        lenient_terminal_input()
         self._source = source
         self.start_at = start
         self.incident = incident
@@ -100,6 +123,27 @@ class DectreeApp(App[int]):
         """Walks left with `h`, oldest first; the home screen lists them."""
         self._journal_problems: list[SessionJournal] = []
         self._asking: set[int] = set()
+        self.crash_report: str | None = None
+        """What to print after an error nothing handled (see `_handle_exception`)."""
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error nothing handled: the app exits with code 1 (Textual's), the traceback
+        goes to a log file, and the terminal gets one line pointing at it (not a traceback
+        with local variables, which could hold a secret). Every step was fsynced as it
+        happened, so the journal is intact and `dectree resume --last` carries on."""
+        import traceback
+
+        from dectree.records.paths import crash_log
+        from dectree.text.plain import clean
+
+        log = crash_log("".join(traceback.format_exception(error)))
+        super()._handle_exception(error)
+        where = f"details in {log}" if log else "no log could be written"
+        line = clean(f"dectree: internal error: {type(error).__name__}: {error}")
+        # Printed by the command once the terminal is back (`crash_report`), unwrapped so
+        # the log's path stays one piece to copy; Textual prints nothing itself.
+        self.crash_report = f"{line[:300]}\nThe journal is intact (dectree resume --last); {where}"
+        self._exit_renderables.clear()
 
     def notify(
         self,

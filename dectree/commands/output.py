@@ -10,6 +10,7 @@ transcript) unchanged to a file or pipe and cleaned to a terminal.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from typing import TextIO
 
@@ -27,3 +28,18 @@ def document(text: str, stream: TextIO | None = None) -> None:
     out = stream or sys.stdout
     isatty = getattr(out, "isatty", None)
     out.write(clean(text, newlines=True) if isatty is not None and isatty() else text)
+
+
+def text_arg(value: str) -> str:
+    """argparse type for text that is recorded (incident, engineer, variables): it must be
+    UTF-8. Python keeps undecodable argument bytes as lone surrogates, which no journal
+    line can hold; they are a usage error (exit 2), never a half-written journal."""
+    bad = next((c for c in value if "\udc80" <= c <= "\udcff"), None)
+    if bad is not None:
+        raise argparse.ArgumentTypeError(
+            f"not UTF-8 text: byte 0x{ord(bad) - 0xDC00:02x} in {clean(value)!r} "
+            "(is the terminal set to UTF-8?)"
+        )
+    if any("\ud800" <= c <= "\udfff" for c in value):
+        raise argparse.ArgumentTypeError(f"not Unicode text: {clean(value)!r}")
+    return value

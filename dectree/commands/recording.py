@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dectree.commands.output import echo
+from dectree.commands.output import echo, text_arg
 from dectree.records.paths import (
     SessionNotFound,
     add_sessions_dir,
@@ -29,7 +29,10 @@ def add_record_args(parser: argparse.ArgumentParser) -> None:
     """`--sessions-dir` and `--engineer`, for commands that record walks."""
     add_sessions_dir(parser)
     parser.add_argument(
-        "--engineer", metavar="NAME", help="who is walking, for the record (default: login name)"
+        "--engineer",
+        type=text_arg,
+        metavar="NAME",
+        help="who is walking, for the record (default: login name)",
     )
 
 

@@ -15,7 +15,7 @@ import argparse
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from dectree.commands.output import echo
+from dectree.commands.output import echo, text_arg
 from dectree.commands.recording import add_session_choice, chosen_journal
 
 if TYPE_CHECKING:
@@ -33,7 +33,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="tree file or directory (repeatable; default: ./trees if present, else the bundled trees)",
     )
     parser.add_argument(
-        "--engineer", metavar="NAME", help="who carries on, for the record (default: login name)"
+        "--engineer",
+        type=text_arg,
+        metavar="NAME",
+        help="who carries on, for the record (default: login name)",
     )
     parser.add_argument(
         "--show", action="store_true", help="print where the session stands; do not open the app"
@@ -114,7 +117,10 @@ def run(args: argparse.Namespace) -> int:
         run_disabled=no_run,
     )
     report_errors_in(recorder, app)
-    return int(app.run() or 0)
+    result = app.run()
+    if app.crash_report:
+        echo(app.crash_report, err=True)
+    return app.return_code or int(result or 0)  # 1 after an error nothing handled
 
 
 def _show(resumed: Resumed) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from dectree.commands.common import add_paths, missing_paths
 from dectree.commands.policy import ConfigError, add_run_policy, run_disabled
-from dectree.commands.output import echo
+from dectree.commands.output import echo, text_arg
 from dectree.commands.recording import add_record_args, recorder_for, report_errors_in
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ def var_arg(text: str) -> tuple[str, str]:
     """argparse type for `name=value`."""
     from dectree.model.tree import VAR_PATTERN  # pydantic: only when --var is given
 
+    text = text_arg(text)
     name, sep, value = text.partition("=")
     if not sep or not re.match(VAR_PATTERN, name):
         raise argparse.ArgumentTypeError(
@@ -45,9 +46,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     add_paths(parser)
     parser.add_argument(
-        "--at", metavar="NODE", help="start at this node instead of the tree's start"
+        "--at", type=text_arg, metavar="NODE", help="start at this node instead of the tree's start"
     )
-    parser.add_argument("--incident", metavar="ID", help="incident id shown in the header")
+    parser.add_argument(
+        "--incident", type=text_arg, metavar="ID", help="incident id shown in the header"
+    )
     parser.add_argument(
         "--var",
         type=var_arg,
@@ -169,4 +172,6 @@ def run(args: argparse.Namespace) -> int:
         run_disabled=no_run,
     )
     result = app.run()
-    return int(result or 0)
+    if app.crash_report:
+        echo(app.crash_report, err=True)
+    return app.return_code or int(result or 0)  # 1 after an error nothing handled

@@ -38,6 +38,28 @@ def sessions_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     return user_data_path("dectree", appauthor=False) / "sessions"
 
 
+def crash_log(text: str, *, now: dt.datetime | None = None) -> Path | None:
+    """Write `text` (a traceback) to a new private file beside the sessions; its path, or
+    None if it cannot be written. `$DECTREE_HOME/logs` when set, else the user log dir."""
+    home = os.environ.get(HOME_ENV)
+    if home:
+        directory = Path(home).expanduser() / "logs"
+    else:
+        from platformdirs import user_log_path
+
+        directory = user_log_path("dectree", appauthor=False)
+    moment = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = directory / f"crash-{moment}-{os.getpid()}.log"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:
+            handle.write(text)
+    except OSError:
+        return None
+    return path
+
+
 def add_sessions_dir(parser: argparse.ArgumentParser) -> None:
     """The `--sessions-dir DIR` option every records command shares."""
     parser.add_argument(

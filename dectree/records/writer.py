@@ -183,7 +183,10 @@ def host_name() -> str:
 
 
 def _dump(line: dict[str, Any]) -> bytes:
-    return (json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    # errors="replace": a lone surrogate (undecodable bytes from somewhere) becomes "?"
+    # rather than an exception in the middle of a walk; arguments are checked earlier.
+    text = json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return text.encode("utf-8", errors="replace")
 
 
 class SessionJournal:

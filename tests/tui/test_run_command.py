@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from textual.pilot import Pilot
 
@@ -114,3 +117,87 @@ def test_no_tree_opens_the_home_screen_and_loads_in_the_app(
     assert code == 0
     assert seen["screen"] == "HomeScreen"
     assert seen["trees"] and "performance" in seen["trees"]  # type: ignore[operator]
+
+
+# -- arguments that are not UTF-8 ------------------------------------------------------
+
+NOT_UTF8 = {"latin-1 y-umlaut": b"\xff", "lone continuation": b"INC-\x80", "cp1252 quote": b"\x93x\x94"}
+TEXT_OPTIONS = {
+    "--incident": lambda text: ["run", "net", str(FIXTURES), "--incident", text],
+    "--var": lambda text: ["run", "net", str(FIXTURES), "--var", f"host={text}"],
+    "--engineer": lambda text: ["run", "net", str(FIXTURES), "--engineer", text],
+    "--at": lambda text: ["run", "net", str(FIXTURES), "--at", text],
+    "resume --engineer": lambda text: ["resume", "--last", "--engineer", text],
+}
+
+
+@pytest.mark.parametrize("raw", sorted(NOT_UTF8))
+@pytest.mark.parametrize("option", sorted(TEXT_OPTIONS))
+def test_arguments_that_are_not_utf8_are_a_usage_error(
+    option: str, raw: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    import os
+
+    def no_app(self: DectreeApp, **kwargs: object) -> None:
+        raise AssertionError("the app opened")
+
+    monkeypatch.setattr(DectreeApp, "run", no_app)
+    text = os.fsdecode(NOT_UTF8[raw])  # what Python makes of those bytes in argv
+    with pytest.raises(SystemExit) as exit_info:
+        main([*TEXT_OPTIONS[option](text), "--sessions-dir", str(tmp_path)])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "not UTF-8 text: byte 0x" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []  # no journal, not even an empty one
+
+
+def test_bytes_from_a_latin1_terminal_do_not_kill_the_app(make_app: object) -> None:
+    from textual.drivers import linux_driver
+
+    from dectree.app.app import lenient_terminal_input
+
+    lenient_terminal_input()
+    decode = linux_driver.getincrementaldecoder("utf-8")().decode  # type: ignore[attr-defined]
+    assert decode(b"caf\xe9 \xff\n", final=False) == "caf\ufffd \ufffd\n"
+    assert decode("é".encode()[:1], final=False) == ""  # a split character still waits
+
+
+# -- an error nothing handled ------------------------------------------------------------
+
+
+def test_a_crash_exits_1_with_the_journal_intact_and_a_pointer_to_the_log(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from dectree.app.screens.walk import WalkScreen
+    from dectree.records.paths import journal_files
+    from dectree.records.reader import read_journal
+
+    def broken(self: WalkScreen) -> None:
+        raise RuntimeError("a bug in the back key \x1b]0;title\x07")
+
+    monkeypatch.setattr(WalkScreen, "action_back", broken)
+    monkeypatch.setenv("DECTREE_HOME", str(tmp_path))
+    real_run = DectreeApp.run
+
+    def run(self: DectreeApp, **kwargs: object) -> int | None:
+        async def crash(pilot: Pilot[int]) -> None:
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("1")
+            await pilot.pause()
+            await pilot.press("b")  # the bug
+            await pilot.pause()
+
+        return real_run(self, headless=True, size=(100, 30), auto_pilot=crash)
+
+    monkeypatch.setattr(DectreeApp, "run", run)
+    code = main(["run", "net", str(FIXTURES)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "dectree: internal error: RuntimeError: a bug in the back key \\x1b]0;title\\x07" in err
+    assert "Traceback" not in err and "\x1b]" not in err
+    log = Path(re.search(r"details in (\S+)", err)[1])  # type: ignore[index]
+    assert "RuntimeError" in log.read_text() and "in broken" in log.read_text()
+    [journal] = journal_files(tmp_path / "sessions")
+    assert [e.type for e in read_journal(journal).events] == ["started", "answered"]

@@ -224,7 +224,11 @@ class DectreeApp(App[int]):
         if self.start_at is not None:
             start, self.start_at = self.start_at, None
             if start.resume is None:
-                self.start_walk(start.tree_id, start.node_id)
+                if self.start_walk(start.tree_id, start.node_id) and start.notice:
+                    self.notify(
+                        start.notice, title="This tree has errors", severity="warning",
+                        timeout=30, markup=False,
+                    )
             else:
                 self.open_walk(start.resume, start.notice)
 
@@ -540,12 +544,14 @@ def build_app(
     `secret_variables` (its `[secrets]`) and then `variables` (`--var`) are set
     on every new walk; `notices` are shown once at start. `run_disabled` turns running
     checks off and says why (`--no-run`, the user config).
+    `notice` is shown once the walk is open (what changed since a resumed session, or
+    the errors of the tree walked).
     """
     if resume is not None:
         step = resume.path[0]
         begin: Start | None = Start(step.tree_id, step.node_id, resume=resume, notice=notice)
     else:
-        begin = Start(tree, at) if tree else None
+        begin = Start(tree, at, notice=notice) if tree else None
     return DectreeApp(
         catalog,
         start=begin,

@@ -12,50 +12,11 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from dectree.check.links import Edge, gid, references
 from dectree.model.catalog import Catalog
-from dectree.model.tree import (
-    Action,
-    AnyNode,
-    Conclusion,
-    Escalation,
-    Question,
-    is_terminal,
-    split_ref,
-)
+from dectree.model.tree import is_terminal
 
-
-def gid(tree_id: str, node_id: str) -> str:
-    """Graph id of a node."""
-    return f"{tree_id}:{node_id}"
-
-
-@dataclass(frozen=True)
-class Edge:
-    """A reference from one node to another, with where it is written."""
-
-    source: str
-    ref: str
-    target_tree: str
-    target_node: str
-    loc: tuple[str | int, ...]
-
-
-def references(tree_id: str, node_id: str, node: AnyNode) -> Iterator[Edge]:
-    """Every outgoing reference of a node, with its model path."""
-    source = gid(tree_id, node_id)
-    base: tuple[str | int, ...] = ("nodes", node_id)
-    refs: list[tuple[str, tuple[str | int, ...]]] = []
-    if isinstance(node, Question):
-        refs = [(c.next, (*base, "choices", i, "next")) for i, c in enumerate(node.choices)]
-    elif isinstance(node, Action):
-        refs = [(node.next, (*base, "next"))]
-    elif isinstance(node, Conclusion) and node.if_not_fixed:
-        refs = [(node.if_not_fixed, (*base, "if_not_fixed"))]
-    elif isinstance(node, Escalation) and node.next:
-        refs = [(node.next, (*base, "next"))]
-    for ref, loc in refs:
-        target_tree, target_node = split_ref(ref, tree_id)
-        yield Edge(source, ref, target_tree, target_node, loc)
+__all__ = ["Edge", "TreeGraph", "gid", "references"]
 
 
 @dataclass

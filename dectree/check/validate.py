@@ -40,6 +40,8 @@ WAY_OUT_RE = re.compile(
     r"(?:i\s+)?(?:don't|do not|can't|cannot|can not)\s+(?:know|tell)\b)",
     re.IGNORECASE,
 )
+MAX_CHOICES = 9
+"""Answers the digit keys can choose (DT222 above)."""
 
 
 def validate_catalog(
@@ -207,6 +209,20 @@ def _content(loaded: LoadedTree, today: dt.date) -> Iterator[Problem]:
                     f"question {node_id!r} has {len(node.choices)} answers and none for what they "
                     'do not cover: add one labelled like "None of these" that leads somewhere useful',
                     of_key=True,
+            if len(node.choices) == 1:
+                yield _at(
+                    loaded,
+                    (*base, "choices"),
+                    "DT221",
+                    f"question {node_id!r} has one answer: it is an action (kind: action, next: ...)",
+                )
+            elif len(node.choices) > MAX_CHOICES:
+                yield _at(
+                    loaded,
+                    (*base, "choices", MAX_CHOICES),
+                    "DT222",
+                    f"question {node_id!r} has {len(node.choices)} answers: the keys 1-9 "
+                    f"choose the first {MAX_CHOICES} only; split the question",
                 )
             labels: dict[str, int] = {}
             for i, choice in enumerate(node.choices):

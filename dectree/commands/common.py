@@ -14,6 +14,17 @@ if TYPE_CHECKING:
     from dectree.model.catalog import Catalog
 
 
+def positive_int(text: str) -> int:
+    """argparse type for a limit: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
 def add_paths(parser: argparse.ArgumentParser) -> None:
     """Positional tree paths and the loader's limits."""
     parser.add_argument(
@@ -24,7 +35,7 @@ def add_paths(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-bytes",
-        type=int,
+        type=positive_int,
         default=MAX_BYTES,
         metavar="N",
         help=f"refuse tree files larger than N bytes (default {MAX_BYTES})",

@@ -25,7 +25,13 @@ def run(args: argparse.Namespace) -> int:
     catalog = load_or_usage_error(args)
     if catalog is None:
         return 2
+    from dectree.check.links import broken_links
+
     today = args.today or dt.date.today()
+    broken: dict[str, int] = {}
+    for edge in broken_links(catalog, catalog.trees):
+        source = edge.source.split(":", 1)[0]
+        broken[source] = broken.get(source, 0) + 1
     rows = []
     for tree_id in sorted(catalog.trees):
         loaded = catalog.trees[tree_id]
@@ -44,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
                 "last_reviewed": tree.review.last_updated.isoformat(),
                 "next_review": tree.review.next_review.isoformat(),
                 "review_overdue": tree.review.next_review < today,
+                "broken_links": broken.get(tree_id, 0),
             }
         )
     if args.format == "json":
@@ -54,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
         echo(header)
         for r in rows:
             overdue = "  (review overdue)" if r["review_overdue"] else ""
+            if r["broken_links"]:
+                overdue += f"  ({r['broken_links']} broken link(s): dectree validate)"
             echo(
                 f"{clean(str(r['id'])):<16} {r['questions']:>3} {r['actions']:>3} {r['conclusions']:>3} "
                 f"{r['escalations']:>3}  {r['last_reviewed']:<10}  {clean(str(r['title']))}{overdue}"
@@ -65,4 +74,4 @@ def run(args: argparse.Namespace) -> int:
                 f"{len(catalog.problems)} file problem(s); run 'dectree validate' for details",
                 err=True,
             )
-    return 1 if catalog.problems else 0
+    return 1 if catalog.problems or broken else 0

@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from dectree.commands.common import load_or_usage_error
+from dectree.commands.common import load_or_usage_error, positive_int
 from dectree.commands.output import document, echo
 from dectree.model.catalog import Catalog, LoadedTree
 from dectree.source.problems import Problem, Severity
@@ -34,7 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--all", action="store_true", help="render every tree found")
     parser.add_argument("--check", action="store_true",
                         help="with --all: write nothing, exit 1 if a file in DIR is out of date")
-    parser.add_argument("--max-bytes", type=int, default=MAX_BYTES, metavar="N",
+    parser.add_argument("--max-bytes", type=positive_int, default=MAX_BYTES, metavar="N",
                         help=f"refuse tree files larger than N bytes (default {MAX_BYTES})")
 
 

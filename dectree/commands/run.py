@@ -18,6 +18,7 @@ from dectree.commands.common import add_paths, missing_paths
 from dectree.commands.policy import ConfigError, add_run_policy, run_disabled
 from dectree.commands.output import echo, text_arg
 from dectree.commands.recording import add_record_args, recorder_for, report_errors_in
+from dectree.text.plain import clean
 
 if TYPE_CHECKING:
     from dectree.model.catalog import Catalog
@@ -91,6 +92,51 @@ def _is_path(text: str) -> bool:
     return Path(text).suffix in (".yaml", ".yml") or "/" in text or Path(text).is_dir()
 
 
+def _check_before_walking(catalog: Catalog, tree_id: str, at: str | None) -> int | None:
+    """Refuse a walk that cannot start: a start node that does not exist, or `--at` a node
+    no start leads to (DT200, DT202); the exit code, or None to go on."""
+    from dectree.check.links import gid, reachable
+
+    loaded = catalog.trees[tree_id]
+    if at is None and loaded.tree.start not in loaded.tree.nodes:
+        line, column = loaded.position(("start",))
+        echo(clean(f"{loaded.path}:{line}:{column}: error DT200 start node "
+                   f"{loaded.tree.start!r} does not exist"), err=True)
+        return 1
+    if at is not None and gid(tree_id, at) not in reachable(catalog):
+        line, column = loaded.position(("nodes", at), of_key=True)
+        echo(clean(f"{loaded.path}:{line}:{column}: error DT202 node {at!r} cannot be reached "
+                   "from any start: it is an island of the tree, not a place to begin"), err=True)
+        return 2
+    return None
+
+
+def _broken_links_notice(catalog: Catalog, tree_id: str, at: str | None) -> str | None:
+    """Links that lead nowhere on the walk's way, said on stderr now and returned as the
+    notice the app shows when the walk opens (None when there are none)."""
+    from dectree.check.links import broken_links, gid, reachable
+
+    loaded = catalog.trees[tree_id]
+    ahead = reachable(catalog, [gid(tree_id, at or loaded.tree.start)])
+    trees = sorted({ref.split(":", 1)[0] for ref in ahead})
+    broken = [e for e in broken_links(catalog, trees) if e.source in ahead]
+    if not broken:
+        return None
+    for edge in broken:
+        where = catalog.trees[edge.source.split(":", 1)[0]]
+        line, column = where.position(edge.loc)
+        code = "DT201" if edge.target_tree == edge.source.split(":", 1)[0] else "DT210"
+        if edge.target_tree not in catalog.trees:
+            code = "DT209"
+        echo(clean(f"{where.path}:{line}:{column}: error {code} link {edge.ref!r} "
+                   f"(from {edge.source}) leads to no node"), err=True)
+    first = broken[0]
+    return (
+        f"{len(broken)} link(s) on this walk lead nowhere, first {first.ref!r} from "
+        f"'{first.source}': choosing it stops the walk there. Run `dectree validate`."
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         no_run = run_disabled(args)
@@ -127,6 +173,7 @@ def run(args: argparse.Namespace) -> int:
     except VarFileError as exc:
         return _error(str(exc))
     catalog = None
+    notice = None
     if tree_id is not None:
         from dectree.model.catalog import load_catalog
 
@@ -145,6 +192,10 @@ def run(args: argparse.Namespace) -> int:
             return _error(
                 f"tree {tree_id!r} has no node {args.at!r}{_suggest(args.at, list(nodes))}"
             )
+        refused = _check_before_walking(catalog, tree_id, args.at)
+        if refused is not None:
+            return refused
+        notice = _broken_links_notice(catalog, tree_id, args.at)
 
     from dectree.app.app import build_app
 
@@ -170,6 +221,7 @@ def run(args: argparse.Namespace) -> int:
         notices=files.warnings,
         attach=journal,
         run_disabled=no_run,
+        notice=notice,
     )
     result = app.run()
     if app.crash_report:

@@ -1,7 +1,8 @@
 """`dectree test`: walk each tree's scenarios and report what passed and what did not.
 
-Exit 0 when every scenario passes, 1 on a failed scenario or a tree that did not
-load (and, with --strict, on a conclusion or escalation no scenario reaches),
+Exit 0 when every scenario passes, 1 on a failed scenario, a tree that did not
+load or that `dectree validate` finds errors in (and, with --strict, on a
+conclusion or escalation no scenario reaches),
 2 when a path cannot be read.
 """
 
@@ -34,7 +35,14 @@ def run(args: argparse.Namespace) -> int:
     catalog = load_or_usage_error(args, with_siblings=True)
     if catalog is None:
         return 2
+    from dectree.check.validate import validate_catalog
+    from dectree.source.problems import Severity
+
     report = run_scenarios(catalog)
+    # A tree `dectree validate` rejects fails here too, scenarios or not: its errors are
+    # reported (with the load problems) and the run exits 1.
+    errors = [p for p in validate_catalog(catalog) if p.level is Severity.error]
+    report.problems = sorted(set(report.problems) | set(errors))
     if args.format == "json":
         json.dump(to_json(report, strict=args.strict), sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -12,7 +12,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from dectree.check.cache import Input, Outcome, ResultCache, file_digest, run_key
-from dectree.commands.common import add_paths, date_arg, load_or_usage_error, missing_paths
+from dectree.commands.common import (
+    add_paths,
+    date_arg,
+    load_or_usage_error,
+    missing_paths,
+    positive_int,
+)
 from dectree.model.discovery import discover, siblings
 from dectree.source.problems import DEFAULT_MAX_PATH, Problem, Severity
 
@@ -26,7 +32,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-path",
-        type=int,
+        type=positive_int,
         default=DEFAULT_MAX_PATH,
         metavar="N",
         help=f"warn when the longest path from a start exceeds N steps (default {DEFAULT_MAX_PATH})",

@@ -122,6 +122,14 @@ def load_file(
             return None, [problem(name, 1, 1, "DT010", "cannot read file: not a regular file")]
         with open(path, "rb") as handle:
             raw = handle.read(max_bytes + 1)
+            if len(raw) > max_bytes:  # say the file's size, not how much of it was read
+                size = max(os.fstat(handle.fileno()).st_size, len(raw))
+                return None, [
+                    problem(
+                        name, 1, 1, "DT004",
+                        f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes",
+                    )
+                ]
     except OSError as exc:
         return None, [problem(name, 1, 1, "DT010", f"cannot read file: {exc.strerror or exc}")]
     digest = hashlib.sha256(raw).hexdigest()

@@ -450,6 +450,8 @@ def write_atomic(path: Path, text: str, *, force: bool = False) -> None:
     Raises `ExportExists` if `path` exists and not `force`; `OSError` if the
     directory cannot be written.
     """
+    if path.is_dir():
+        raise IsADirectoryError(21, "is a directory: name a file to write (-o DIR/record.md)")
     if path.exists() and not force:
         raise ExportExists(f"{path}: already exists (use --force to replace it)")
     directory = path.parent if str(path.parent) else Path(".")

@@ -35,20 +35,23 @@ ROOT = Path(__file__).resolve().parents[1]
 MODULES: dict[str, tuple[str, list[str]]] = {
     "loader": (
         "dectree/model/catalog.py",
-        ["tests/unit/test_loader.py", "tests/unit/test_codes.py", "tests/unit/test_malformed.py"],
+        ["tests/unit/test_loader.py", "tests/unit/test_codes.py", "tests/unit/test_malformed.py",
+         "tests/unit/test_hostile_text.py", "tests/unit/test_validation_gaps.py",
+         "tests/unit/test_cli.py"],
     ),
     "graph": (
         "dectree/check/graph.py",
-        ["tests/unit/test_codes.py", "tests/unit/test_loader.py", "tests/unit/test_graph.py"],
+        ["tests/unit/test_graph.py", "tests/unit/test_codes.py"],
     ),
     "validate": (
         "dectree/check/validate.py",
-        ["tests/unit/test_codes.py", "tests/unit/test_loader.py", "tests/unit/test_graph.py",
-         "tests/unit/test_validation_gaps.py"],
+        ["tests/unit/test_codes.py", "tests/unit/test_graph.py", "tests/unit/test_scenarios.py",
+         "tests/unit/test_validation_gaps.py", "tests/unit/test_cli.py"],
     ),
     "journal": (
         "dectree/records/writer.py",
-        ["tests/unit/test_journal.py", "tests/unit/test_journal_failures.py"],
+        ["tests/unit/test_journal.py", "tests/unit/test_resume.py",
+         "tests/unit/test_hostile_journals.py", "tests/unit/test_export.py"],
     ),
     "fill": ("dectree/engine/fill.py", ["tests/unit/test_fill.py"]),
     "search": ("dectree/engine/search.py", ["tests/unit/test_search.py"]),

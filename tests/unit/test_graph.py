@@ -166,3 +166,81 @@ def test_reachable_follows_links_not_incoming_edges(folder: Path) -> None:
     )
     graph = TreeGraph.build(load_catalog([str(folder)]))
     assert graph.reachable() == {"a:start", "a:end"}
+
+
+# -- loops and path lengths ----------------------------------------------------------------
+
+
+def problems_of(folder: Path, trees: dict[str, Edges], **kwargs: int) -> list[str]:
+    for old in folder.glob("*.yaml"):
+        old.unlink()
+    for tree_id, edges in trees.items():
+        (folder / f"{tree_id}.yaml").write_text(yaml.safe_dump(tree_data(tree_id, edges)))
+    catalog = load_catalog([str(folder)])
+    return [f"{p.code} {p.message}" for p in validate_catalog(catalog, **kwargs)]
+
+
+def test_a_closed_loop_names_its_cycle_in_its_own_tree_and_across(folder: Path) -> None:
+    found = problems_of(
+        folder,
+        {"a": {"start": ["x", "end"], "end": [], "x": ["y"], "y": ["b:p"]},
+         "b": {"s": ["t"], "t": [], "p": ["q"], "q": ["a:x"]}},
+    )
+    loops = [m for m in found if m.startswith("DT205")]
+    assert loops == ["DT205 loop with no way out to a conclusion or escalation: "
+                     "x --> y --> b:p --> b:q --> x"]
+
+
+def test_a_loop_that_can_be_left_is_a_note_with_its_cycle(folder: Path) -> None:
+    found = problems_of(folder, {"a": {"start": ["x"], "x": ["y", "end"], "y": ["x"], "end": []}})
+    assert [m for m in found if m.startswith("DT206")] == [
+        "DT206 loop that can be left: x --> y --> x"
+    ]
+    assert not [m for m in found if m.startswith("DT205")]
+
+
+def test_a_self_loop_is_said_once_and_a_closed_one_is_an_error(folder: Path) -> None:
+    found = problems_of(folder, {"a": {"start": ["start", "end"], "end": []}})
+    assert found == ["DT208 choice 'to start (0)' leads back to 'start' itself"]
+    found = problems_of(folder, {"a": {"start": ["end"], "end": [], "x": ["x"]}})
+    assert "DT205 loop with no way out to a conclusion or escalation: x --> x" in found
+
+
+CHAINS = {
+    "straight": ({"n0": ["n1"], "n1": ["n2"], "n2": ["n3"], "n3": []}, 4),
+    "branching": ({"n0": ["n1", "n3"], "n1": ["n2"], "n2": ["n3"], "n3": []}, 4),
+    "loop counts once": ({"n0": ["n1"], "n1": ["n2", "n3"], "n2": ["n1"], "n3": []}, 4),
+    "long loop": ({"n0": ["n1"], "n1": ["n2"], "n2": ["n3"], "n3": ["n1", "n4"], "n4": []}, 5),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(CHAINS))
+def test_longest_path_is_measured_and_warned_above_the_limit(folder: Path, shape: str) -> None:
+    edges, length = CHAINS[shape]
+    at_limit = problems_of(folder, {"a": edges}, max_path=length)
+    assert not [m for m in at_limit if m.startswith("DT218")]
+    below = problems_of(folder, {"a": edges}, max_path=length - 1)
+    assert [m for m in below if m.startswith("DT218")] == [
+        f"DT218 longest path from the start is {length} steps (limit {length - 1}): "
+        "consider splitting the tree"
+    ]
+
+
+@settings(max_examples=100, deadline=None, derandomize=True, database=None)
+@given(st.integers(2, 9).flatmap(lambda n: st.lists(
+    st.lists(st.integers(0, n - 1), max_size=3, unique=True), min_size=n, max_size=n)))
+def test_longest_path_of_a_dag_matches_networkx(lists: list[list[int]]) -> None:
+    # Edges only go forward (i -> j > i): a DAG, whose longest path networkx knows.
+    edges = {f"n{i}": sorted({f"n{j}" for j in targets if j > i}) for i, targets in enumerate(lists)}
+    g: nx.DiGraph[str] = nx.DiGraph()
+    g.add_nodes_from(edges)
+    g.add_edges_from((s, t) for s, ts in edges.items() for t in ts)
+    reach = {"n0"} | nx.descendants(g, "n0")
+    expected = nx.dag_longest_path_length(g.subgraph(reach)) + 1
+    with tempfile.TemporaryDirectory() as name:
+        found = problems_of(Path(name), {"a": edges}, max_path=1)
+    if expected > 1:
+        assert f"DT218 longest path from the start is {expected} steps (limit 1): " \
+               "consider splitting the tree" in found
+    else:
+        assert not [m for m in found if m.startswith("DT218")]

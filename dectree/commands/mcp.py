@@ -11,9 +11,9 @@ another server (DNS rebinding) unless allowed with `--allow-host` /
 from __future__ import annotations
 
 import argparse
-import sys
 
 from dectree.commands.common import add_paths, load_or_usage_error
+from dectree.commands.output import echo
 from dectree.commands.recording import add_record_args
 
 
@@ -62,22 +62,22 @@ def run(args: argparse.Namespace) -> int:
         try:
             http = parse_http(args.http)
         except ValueError as exc:
-            print(f"dectree: error: {exc}", file=sys.stderr)
+            echo(f"dectree: error: {exc}", err=True)
             return 2
     catalog = load_or_usage_error(args)
     if catalog is None:
         return 2
     if not catalog.trees:
-        print("dectree: error: no trees loaded", file=sys.stderr)
+        echo("dectree: error: no trees loaded", err=True)
         return 1
     walks = Walks(catalog, sessions_dir(args.sessions_dir))
     if http is not None:
-        print(f"dectree: serving MCP at http://{http[0]}:{http[1]}/mcp", file=sys.stderr)
+        echo(f"dectree: serving MCP at http://{http[0]}:{http[1]}/mcp", err=True)
     try:
         serve(walks, http=http, allowed_hosts=args.allow_host, allowed_origins=args.allow_origin)
     except KeyboardInterrupt:
         return 0
     except OSError as exc:
-        print(f"dectree: error: {exc.strerror or exc}", file=sys.stderr)
+        echo(f"dectree: error: {exc.strerror or exc}", err=True)
         return 1
     return 0

@@ -209,6 +209,7 @@ def test_a_full_disk_holds_the_steps_and_writes_them_when_space_returns(
     errors: list[str] = []
     session, journal = recorded_session(tmp_path, catalog, on_error=errors.append)
     session.start("net")
+    session.note("before the disk filled")  # a second append: the size is a sum, not the last
     assert journal.path is not None
     on_disk = journal.path.read_bytes()
     real_write = os.write
@@ -253,6 +254,56 @@ def test_a_journal_that_cannot_be_created_is_created_when_it_can(
     session.proceed()
     assert journal.error is None and journal.path is not None
     assert [e.seq for e in read_journal(journal.path).events] == [1, 2, 3]
+
+
+def test_short_writes_are_continued_until_the_line_is_whole(
+    tmp_path: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_write = os.write
+    monkeypatch.setattr(os, "write", lambda fd, data: real_write(fd, bytes(data)[:5]))
+    session, journal = recorded_session(tmp_path, catalog)
+    session.start("net")
+    session.note("café: written five bytes at a time")
+    assert journal.path is not None
+    assert read_journal(journal.path).events[-1].text == "café: written five bytes at a time"
+
+
+def test_lines_are_compact_utf8_json(tmp_path: Path, catalog: Catalog) -> None:
+    session, journal = recorded_session(tmp_path, catalog)
+    session.start("net")
+    session.note("café")
+    assert journal.path is not None
+    raw = journal.path.read_bytes()
+    assert "café".encode() in raw and b"\\u00e9" not in raw  # UTF-8, not \u escapes
+    first = raw.split(b"\n")[0]
+    assert first.startswith(b'{"type":"header","format":1,') and b'", "' not in first
+
+
+def test_the_journal_is_closed_when_the_walk_finishes(tmp_path: Path, catalog: Catalog) -> None:
+    from dectree.records.writer import in_use
+
+    session, journal = recorded_session(tmp_path, catalog)
+    session.start("net")
+    assert journal.path is not None and in_use(journal.path)
+    session.finish("abandoned")
+    assert not in_use(journal.path)
+    assert journal.file is not None
+    journal.file.close()  # closing twice is harmless
+    with pytest.raises(OSError, match="journal is closed"):
+        journal.file.append(b"x")
+
+
+def test_host_and_login_fall_back_to_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    import getpass
+    import socket
+
+    from dectree.records.writer import host_name
+
+    monkeypatch.setattr(socket, "gethostname", lambda: "")
+    monkeypatch.setattr(getpass, "getuser", lambda: "")
+    assert host_name() == "unknown" and login_name() == "unknown"
+    monkeypatch.setattr(socket, "gethostname", lambda: "ops-box")
+    assert host_name() == "ops-box"
 
 
 def test_retrying_by_hand_flushes_what_waits(

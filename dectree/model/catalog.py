@@ -225,7 +225,7 @@ def schema_problems(path: str, data: PosDict, exc: ValidationError) -> list[Prob
             code = "DT101"
             if key in ("choices", "next") and any(p in ("conclusion", "escalation") for p in loc):
                 code = "DT204"
-                message = f"{where}: a {'conclusion' if 'conclusion' in loc else 'escalation'} ends the walk and cannot have {key!r}"
+                message = f"{where}: {'a conclusion' if 'conclusion' in loc else 'an escalation'} ends the walk and cannot have {key!r}"
             else:
                 hinted += 1  # did-you-mean costs a fuzzy match: the first ones are enough
                 hint = _suggest(loc) if hinted <= HINT_LIMIT else ""

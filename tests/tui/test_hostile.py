@@ -195,3 +195,43 @@ async def test_notes_and_variable_values_stay_literal(make_app: MakeApp) -> None
         assert "[red]n" in text
         for widget in walk_widgets(app):
             assert_inert(widget)
+
+
+# -- invisible and terminal-driving characters ------------------------------------------
+
+INVISIBLE = {
+    "bidi override": "\u202e",
+    "bidi isolate": "\u2066",
+    "zero-width space": "\u200b",
+    "zero-width joiner": "\u200d",
+    "byte order mark": "\ufeff",
+    "line separator": "\u2028",
+    "escape": "\x1b",
+    "C1 CSI": "\x9b",
+}
+
+
+@pytest.mark.parametrize("name", sorted(INVISIBLE))
+def test_safe_text_neutralises_invisible_characters(name: str) -> None:
+    from dectree.app.safe import clean, one_line, plain, prose, rich_text
+    from dectree.text.plain import is_unsafe
+
+    text = f"admin{INVISIBLE[name]}txt.exe\nnext line"
+    for shown in (clean(text), one_line(text), prose(text), plain(text).plain,
+                  rich_text(text).plain):
+        assert not [c for c in shown if c not in "\n\t" and is_unsafe(c)], (name, shown)
+        assert "admin" in shown and "txt.exe" in shown
+
+
+@pytest.mark.parametrize("name", sorted(INVISIBLE))
+async def test_toasts_are_cleaned_whoever_raises_them(make_app: MakeApp, name: str) -> None:
+    from dectree.text.plain import is_unsafe
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        pilot.app.notify(f"version 1.0{INVISIBLE[name]}]0;x", title=f"T{INVISIBLE[name]}")
+        pilot.app.screen.notify(f"screen {INVISIBLE[name]}", markup=False)
+        for note in pilot.app._notifications:
+            text = note.title + note.message
+            assert not [c for c in text if is_unsafe(c)], (name, text)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from markdown_it import MarkdownIt
 
 _PARSER = MarkdownIt("commonmark").enable("table")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 but tab/LF/CR, DEL, C1
 _SPACE = re.compile(r"\s+")
 # Line breaks other than LF: CRLF, a lone CR, NEL, and the Unicode line and paragraph
 # separators. Text is split on "\n" only, so every other break becomes one first.

@@ -298,3 +298,44 @@ def test_journal_text_reaches_the_terminal_clean(
     code, shown = run(capsys, *argv, "--sessions-dir", str(tmp_path))
     assert code == 0, shown
     assert terminal_safe(shown) == [], shown
+
+
+# -- documents written to files (read later with cat) -----------------------------------
+
+CONTROL_PAYLOADS = sorted(k for k in PAYLOADS if any(
+    (ord(c) < 0x20 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F for c in PAYLOADS[k]))
+
+
+def controls(text: str) -> list[str]:
+    return [c for c in text if (ord(c) < 0x20 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F]
+
+
+@pytest.mark.parametrize("payload", CONTROL_PAYLOADS)
+@pytest.mark.parametrize("fmt", ["markdown", "mermaid", "dot"])
+def test_rendered_files_hold_no_terminal_controls(
+    fmt: str, payload: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def change(data: dict) -> None:
+        _title(data, PAYLOADS[payload])
+        data["nodes"]["which-mount"]["detail"] = f"see {PAYLOADS[payload]} here"
+
+    path = write_tree(tmp_path / "trees", change)
+    out = tmp_path / "out.txt"
+    code, shown = run(capsys, "render", "--format", fmt, "-o", str(out), str(path))
+    assert code == 0, shown
+    assert controls(out.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("payload", CONTROL_PAYLOADS)
+def test_exported_transcripts_hold_no_terminal_controls(
+    payload: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    session, _journal = recorded_session(tmp_path / "s", records_catalog())
+    session.start("net")
+    session.note(f"saw {PAYLOADS[payload]} on the console")
+    out = tmp_path / "record.md"
+    code, shown = run(capsys, "export", "--last", "--sessions-dir", str(tmp_path / "s"),
+                      "-o", str(out))
+    assert code == 0, shown
+    text = out.read_text(encoding="utf-8")
+    assert "on the console" in text and controls(text) == []

@@ -244,3 +244,23 @@ def test_longest_path_of_a_dag_matches_networkx(lists: list[list[int]]) -> None:
                "consider splitting the tree" in found
     else:
         assert not [m for m in found if m.startswith("DT218")]
+
+
+def test_a_node_leading_into_a_closed_loop_is_not_a_loop_itself(folder: Path) -> None:
+    found = problems_of(
+        folder, {"a": {"start": ["end", "x"], "end": [], "x": ["y"], "y": ["z"], "z": ["y"]}}
+    )
+    assert [m for m in found if m.startswith(("DT205", "DT206"))] == [
+        "DT205 loop with no way out to a conclusion or escalation: y --> z --> y"
+    ]
+
+
+def test_a_cycle_that_leaves_its_tree_at_once_names_the_other_tree(folder: Path) -> None:
+    found = problems_of(
+        folder,
+        {"a": {"start": ["end", "x"], "end": [], "x": ["b:p"]},
+         "b": {"s": ["t"], "t": [], "p": ["q"], "q": ["a:x"]}},
+    )
+    assert [m for m in found if m.startswith("DT205")] == [
+        "DT205 loop with no way out to a conclusion or escalation: x --> b:p --> b:q --> x"
+    ]

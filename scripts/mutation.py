@@ -43,6 +43,11 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         "dectree/check/graph.py",
         ["tests/unit/test_graph.py", "tests/unit/test_codes.py"],
     ),
+    "links": (
+        "dectree/check/links.py",
+        ["tests/unit/test_graph.py", "tests/unit/test_validation_gaps.py",
+         "tests/unit/test_codes.py"],
+    ),
     "validate": (
         "dectree/check/validate.py",
         ["tests/unit/test_codes.py", "tests/unit/test_graph.py", "tests/unit/test_scenarios.py",

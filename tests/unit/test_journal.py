@@ -222,8 +222,11 @@ def test_a_full_disk_holds_the_steps_and_writes_them_when_space_returns(
     session.choose("No")  # no exception reaches the walk
     session.proceed()
     assert session.current.node_id == "reach"
-    assert journal.error is not None and "No space left on device" in journal.error
-    assert journal.behind == 2 and "2 step(s) not on disk yet" in journal.error
+    assert journal.error == (
+        f"{journal.path}: No space left on device: 2 step(s) not on disk yet; "
+        "dectree tries again at every step"
+    )
+    assert journal.behind == 2
     assert errors == [e for e in errors if "No space" in e] and len(errors) == 2  # asked each time
     assert journal.path.read_bytes() == on_disk  # the partial line was cut off again
     journal.carry_on()
@@ -329,6 +332,7 @@ def test_the_journal_file_is_private(tmp_path: Path, catalog: Catalog) -> None:
     session.start("net")
     assert journal.path is not None
     assert journal.path.stat().st_mode & 0o777 == 0o600
+    assert journal.path.parent.stat().st_mode & 0o777 == 0o700
 
 
 def test_two_sessions_get_two_files(tmp_path: Path, catalog: Catalog) -> None:
@@ -602,3 +606,112 @@ def test_a_jump_mid_walk_is_recorded_transcribed_and_counted(tmp_path: Path) -> 
     summary = summarize(journal.path)
     assert summary.end_ref == "db:raise-limit"
     assert summary.outcome == "workaround"  # the outcome raise-limit declares
+
+
+# -- resuming: the journal reopened ------------------------------------------------------
+
+
+def interrupted_journal(directory: Path, catalog: Catalog) -> tuple[Session, Path]:
+    session, journal = recorded_session(directory, catalog)
+    session.start("net")
+    session.choose("No")
+    assert journal.path is not None and journal.file is not None
+    journal.file.close()  # the process died
+    return session, journal.path
+
+
+def resume_it(path: Path, catalog: Catalog, **kwargs: Any) -> tuple[Session, Any, Recorder]:
+    from dectree.records.resume import prepare_resume
+
+    journal = read_journal(path)
+    resumed = prepare_resume(journal, catalog, clock=ticking())
+    recorder = Recorder(path.parent, engineer="bob", host="h", clock=ticking(), **kwargs)
+    listener = recorder.resume(resumed.session, journal)
+    return resumed.session, listener, recorder
+
+
+def test_a_resumed_journal_is_the_recorders_and_whole(tmp_path: Path, catalog: Catalog) -> None:
+    _, path = interrupted_journal(tmp_path, catalog)
+    session, listener, recorder = resume_it(path, catalog)
+    assert recorder.journal_for(session) is listener
+    assert listener.error is None and not listener.locked and listener.behind == 0
+    session.proceed()
+    assert read_journal(path).damaged == []
+
+
+def test_resuming_a_journal_without_its_last_newline_adds_it_first(
+    tmp_path: Path, catalog: Catalog
+) -> None:
+    _, path = interrupted_journal(tmp_path, catalog)
+    path.write_bytes(path.read_bytes().rstrip(b"\n"))
+    session, _, _ = resume_it(path, catalog)
+    session.proceed()
+    journal = read_journal(path)
+    assert journal.damaged == [] and journal.torn_line is None
+    assert [e.type for e in journal.events][-1] == "proceeded"
+
+
+def test_a_failed_write_after_resuming_keeps_the_journal_as_it_was(
+    tmp_path: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, path = interrupted_journal(tmp_path, catalog)
+    session, listener, _ = resume_it(path, catalog)
+    before = path.read_bytes()
+    real_write = os.write
+
+    def full(fd: int, data: bytes) -> int:
+        real_write(fd, bytes(data)[:3])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    session.proceed()
+    assert path.read_bytes() == before  # cut back to the reopened size, not to nothing
+    monkeypatch.undo()
+    session.choose(0)
+    assert listener.error is None and len(read_journal(path).events) == len(session.events)
+
+
+def test_a_journal_that_cannot_be_reopened_is_reported_and_retried(
+    tmp_path: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, path = interrupted_journal(tmp_path, catalog)
+    real_open = os.open
+
+    def read_only(name: Any, flags: int, *args: int) -> int:
+        if str(name) == str(path) and flags & os.O_WRONLY:
+            raise PermissionError(13, "Permission denied")
+        return real_open(name, flags, *args)
+
+    monkeypatch.setattr(os, "open", read_only)
+    errors: list[str] = []
+    session, listener, recorder = resume_it(path, catalog, on_error=errors.append)
+    assert recorder.journal_for(session) is listener
+    assert errors == [listener.error] and not listener.locked
+    assert listener.error == (
+        f"{path}: Permission denied: nothing lost yet; dectree tries again at every step"
+    )
+    monkeypatch.undo()
+    session.proceed()
+    assert listener.error is None and read_journal(path).resumes
+
+
+def test_a_journal_locked_by_another_dectree_says_so(tmp_path: Path, catalog: Catalog) -> None:
+    from dectree.records.writer import JournalFile
+
+    _, path = interrupted_journal(tmp_path, catalog)
+    other = JournalFile.reopen(read_journal(path))
+    _, listener, _ = resume_it(path, catalog)
+    assert listener.locked
+    assert listener.error == (
+        f"{path}: this session is open in another dectree (its journal is locked): "
+        "nothing lost yet; dectree tries again at every step"
+    )
+    other.close()
+
+
+def test_a_lone_surrogate_never_stops_the_journal(tmp_path: Path, catalog: Catalog) -> None:
+    session, journal = recorded_session(tmp_path, catalog)
+    session.start("net")
+    session.note("bytes \udcff from somewhere")
+    assert journal.error is None and journal.path is not None
+    assert read_journal(journal.path).events[-1].text == "bytes ? from somewhere"

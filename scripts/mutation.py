@@ -37,7 +37,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         "dectree/model/catalog.py",
         ["tests/unit/test_loader.py", "tests/unit/test_codes.py", "tests/unit/test_malformed.py",
          "tests/unit/test_hostile_text.py", "tests/unit/test_validation_gaps.py",
-         "tests/unit/test_cli.py"],
+         "tests/unit/test_schema_messages.py"],
     ),
     "graph": (
         "dectree/check/graph.py",
@@ -51,7 +51,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "validate": (
         "dectree/check/validate.py",
         ["tests/unit/test_codes.py", "tests/unit/test_graph.py", "tests/unit/test_scenarios.py",
-         "tests/unit/test_validation_gaps.py", "tests/unit/test_cli.py"],
+         "tests/unit/test_validation_gaps.py", "tests/unit/test_shipped_trees.py"],
     ),
     "journal": (
         "dectree/records/writer.py",
@@ -61,6 +61,10 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "fill": ("dectree/engine/fill.py", ["tests/unit/test_fill.py"]),
     "search": ("dectree/engine/search.py", ["tests/unit/test_search.py"]),
 }
+
+
+# (tests/unit/test_cli.py is left out: mutmut's copy of the package has no bundled trees,
+# which its discovery test relies on.)
 
 
 def scratch_copy(target: Path) -> None:

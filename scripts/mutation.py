@@ -51,7 +51,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "validate": (
         "dectree/check/validate.py",
         ["tests/unit/test_codes.py", "tests/unit/test_graph.py", "tests/unit/test_scenarios.py",
-         "tests/unit/test_validation_gaps.py", "tests/unit/test_shipped_trees.py"],
+         "tests/unit/test_validation_gaps.py", "tests/unit/test_malformed.py"],
     ),
     "journal": (
         "dectree/records/writer.py",

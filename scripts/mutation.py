@@ -59,7 +59,10 @@ MODULES: dict[str, tuple[str, list[str]]] = {
          "tests/unit/test_hostile_journals.py", "tests/unit/test_export.py"],
     ),
     "fill": ("dectree/engine/fill.py", ["tests/unit/test_fill.py"]),
-    "search": ("dectree/engine/search.py", ["tests/unit/test_search.py"]),
+    "search": (
+        "dectree/engine/search.py",
+        ["tests/unit/test_search.py", "tests/unit/test_search_ranking.py"],
+    ),
 }
 
 

@@ -69,3 +69,40 @@ def test_schema_problem_is_positioned_and_worded(case: str) -> None:
         catalog = load_catalog([str(path)])
     found = [(p.line, p.column, p.code, p.message) for p in catalog.problems]
     assert found == EXPECTED[case]
+
+
+# -- files that cannot be read, word for word ---------------------------------------------
+
+
+def _fifo(path: Path) -> None:
+    import os
+
+    os.mkfifo(path)
+
+
+READ_FAILURES: dict[str, tuple[Callable[[Path], Any], str, str]] = {
+    "a directory": (lambda p: p.mkdir(), "DT010", "cannot read file: not a regular file"),
+    "a named pipe": (_fifo, "DT010", "cannot read file: not a regular file"),
+    "missing": (lambda p: None, "DT010", "cannot read file: No such file or directory"),
+    "over the limit": (
+        lambda p: p.write_bytes(b"id: t\n" + b"#" * 200),
+        "DT004",
+        "file is 206 bytes, over the limit of 100 bytes",
+    ),
+    "exactly at the limit": (lambda p: p.write_bytes(b"id: t\n" + b"#" * 94), "DT102", ""),
+}
+
+
+@pytest.mark.parametrize("case", sorted(READ_FAILURES))
+def test_a_file_that_cannot_be_read_says_why_at_1_1(case: str, tmp_path: Path) -> None:
+    from dectree.model.catalog import load_file
+
+    make, code, message = READ_FAILURES[case]
+    path = tmp_path / "t.yaml"
+    make(path)
+    loaded, problems = load_file(path, max_bytes=100)
+    assert loaded is None
+    first = problems[0]
+    assert (first.path, first.code) == (str(path), code)
+    if message:
+        assert (first.line, first.column, first.message) == (1, 1, message)

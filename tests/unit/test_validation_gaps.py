@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,20 @@ def test_the_app_shows_the_broken_links_when_the_walk_opens(tmp_path: Path) -> N
             return [(n.title, n.message) for n in pilot.app._notifications]
 
     assert ("This tree has errors", "2 link(s) lead nowhere") in asyncio.run(look())
+
+
+@pytest.mark.parametrize(
+    ("answers", "codes"), [(1, ["DT221"]), (2, []), (9, []), (10, ["DT222"]), (250, ["DT222"])]
+)
+def test_answer_counts_at_the_edges(
+    answers: int, codes: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def change(data: dict) -> None:
+        data["nodes"]["which-mount"]["choices"] = [
+            {"label": f"answer {i}", "next": "many-files"} for i in range(answers)
+        ]
+
+    write_tree(tmp_path, change)
+    _, out, _ = run(capsys, "validate", "--no-cache", str(tmp_path))
+    found = sorted(set(re.findall(r" (DT22[12]) ", out)))
+    assert found == codes, out

@@ -41,7 +41,7 @@ WAY_OUT_RE = re.compile(
     re.IGNORECASE,
 )
 MAX_CHOICES = 9
-"""Answers the digit keys can choose (DT222 above)."""
+"""Answers the digit keys can choose (DT229 above)."""
 
 
 def validate_catalog(
@@ -213,14 +213,14 @@ def _content(loaded: LoadedTree, today: dt.date) -> Iterator[Problem]:
                 yield _at(
                     loaded,
                     (*base, "choices"),
-                    "DT221",
+                    "DT228",
                     f"question {node_id!r} has one answer: it is an action (kind: action, next: ...)",
                 )
             elif len(node.choices) > MAX_CHOICES:
                 yield _at(
                     loaded,
                     (*base, "choices", MAX_CHOICES),
-                    "DT222",
+                    "DT229",
                     f"question {node_id!r} has {len(node.choices)} answers: the keys 1-9 "
                     f"choose the first {MAX_CHOICES} only; split the question",
                 )

@@ -102,8 +102,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "DT225": (Severity.info, 'question with more than two answers and no "none of these" answer'),
     "DT226": (Severity.warning, "conclusion without symptoms (search cannot find it)"),
     "DT227": (Severity.warning, "command placeholder whose variable has no example"),
-    "DT221": (Severity.warning, "question with one answer (it is an action)"),
-    "DT222": (Severity.warning, "question with more answers than digits can choose (over 9)"),
+    "DT228": (Severity.warning, "question with one answer (it is an action)"),
+    "DT229": (Severity.warning, "question with more answers than digits can choose (over 9)"),
 }
 
 

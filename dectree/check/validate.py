@@ -209,6 +209,7 @@ def _content(loaded: LoadedTree, today: dt.date) -> Iterator[Problem]:
                     f"question {node_id!r} has {len(node.choices)} answers and none for what they "
                     'do not cover: add one labelled like "None of these" that leads somewhere useful',
                     of_key=True,
+                )
             if len(node.choices) == 1:
                 yield _at(
                     loaded,

@@ -46,6 +46,7 @@ def tree_data(tree_id: str, edges: Edges) -> dict[str, object]:
                 "title": f"End {node}",
                 "outcome": "resolved",
                 "root_cause": "Found.",
+                "symptoms": [f"{node} went wrong"],
                 "resolution": [{"do": "Fix it."}],
             }
     return {

@@ -39,23 +39,25 @@ CASES: dict[str, Callable[[Any], Any]] = {
  "scenario unknown key": lambda d: d["scenarios"][0].__setitem__("expected", "x"),
 }
 
-EXPECTED: dict[str, list[tuple[int, int, str, str]]] = {
-    'unknown top key': [(123, 1, 'DT101', "unknown key 'titel' in the tree (did you mean 'title'?)")],
-    'unknown node key': [(67, 5, 'DT101', "unknown key 'promt' in node 'which-mount' (did you mean 'prompt'?)")],
-    'unknown choice key': [(65, 7, 'DT101', "unknown key 'nxt' in node 'which-mount' choices[0] (did you mean 'next'?)")],
-    'missing top key': [(1, 1, 'DT102', "the tree is missing required key 'purpose'")],
-    'missing node key': [(46, 3, 'DT102', "node 'which-mount' is missing required key 'prompt'")],
-    'missing kind': [(47, 5, 'DT103', "node 'which-mount': node has no 'kind' (question, action, conclusion or escalation)")],
-    'unknown kind': [(47, 5, 'DT103', "node 'which-mount': unknown node kind 'questoin'; expected question, action, conclusion or escalation")],
-    'number for text': [(2, 8, 'DT103', 'title: expected text, got int 42; put it in quotes')],
-    'bad id': [(1, 5, 'DT103', "id: 'Disk Full' is not a valid id or reference (lowercase letters, digits, '-', '_', '.'; links are 'tree:node')")],
-    'conclusion with choices': [(102, 5, 'DT204', "node 'many-files' choices: a conclusion ends the walk and cannot have 'choices'")],
-    'escalation with next list': [(108, 5, 'DT204', "node 'escalate-l2' choices: an escalation ends the walk and cannot have 'choices'")],
-    'bad date': [(30, 17, 'DT103', 'review last_updated: Input should be a valid date or datetime, input is too short')],
-    'bad outcome': [(93, 14, 'DT103', "node 'many-files' outcome: Input should be 'resolved', 'workaround' or 'escalate'")],
-    'list for mapping': [(38, 1, 'DT103', 'variables: Input should be a valid dictionary')],
-    'bad level': [(104, 12, 'DT103', "node 'escalate-l2' level: Input should be 'L1', 'L2' or 'L3'")],
-    'scenario unknown key': [(117, 3, 'DT101', "unknown key 'expected' in scenarios[0] (did you mean 'expect'?)")],
+# case -> [(the text of the line it is on, which occurrence of that text, column, code,
+#          message)]: positions by content, so the fixture can grow without renumbering.
+EXPECTED: dict[str, list[tuple[str, int, int, str, str]]] = {
+    'unknown top key': [('titel: x', 0, 1, 'DT101', "unknown key 'titel' in the tree (did you mean 'title'?)")],
+    'unknown node key': [('    promt: x', 0, 5, 'DT101', "unknown key 'promt' in node 'which-mount' (did you mean 'prompt'?)")],
+    'unknown choice key': [('      nxt: x', 0, 7, 'DT101', "unknown key 'nxt' in node 'which-mount' choices[0] (did you mean 'next'?)")],
+    'missing top key': [('id: disk', 0, 1, 'DT102', "the tree is missing required key 'purpose'")],
+    'missing node key': [('  which-mount:', 0, 3, 'DT102', "node 'which-mount' is missing required key 'prompt'")],
+    'missing kind': [('    title: Which filesystem is full', 0, 5, 'DT103', "node 'which-mount': node has no 'kind' (question, action, conclusion or escalation)")],
+    'unknown kind': [('    kind: questoin', 0, 5, 'DT103', "node 'which-mount': unknown node kind 'questoin'; expected question, action, conclusion or escalation")],
+    'number for text': [('title: 42', 0, 8, 'DT103', 'title: expected text, got int 42; put it in quotes')],
+    'bad id': [('id: Disk Full', 0, 5, 'DT103', "id: 'Disk Full' is not a valid id or reference (lowercase letters, digits, '-', '_', '.'; links are 'tree:node')")],
+    'conclusion with choices': [('    choices:', 2, 5, 'DT204', "node 'many-files' choices: a conclusion ends the walk and cannot have 'choices'")],
+    'escalation with next list': [('    choices: []', 0, 5, 'DT204', "node 'escalate-l2' choices: an escalation ends the walk and cannot have 'choices'")],
+    'bad date': [('  last_updated: yesterday', 0, 17, 'DT103', 'review last_updated: Input should be a valid date or datetime, input is too short')],
+    'bad outcome': [('    outcome: fixed', 0, 14, 'DT103', "node 'many-files' outcome: Input should be 'resolved', 'workaround' or 'escalate'")],
+    'list for mapping': [('- host', 0, 1, 'DT103', 'variables: Input should be a valid dictionary')],
+    'bad level': [('    level: L9', 0, 12, 'DT103', "node 'escalate-l2' level: Input should be 'L1', 'L2' or 'L3'")],
+    'scenario unknown key': [('  expected: x', 0, 3, 'DT101', "unknown key 'expected' in scenarios[0] (did you mean 'expect'?)")],
 }
 
 
@@ -67,8 +69,13 @@ def test_schema_problem_is_positioned_and_worded(case: str) -> None:
         path = Path(folder) / "disk.yaml"
         path.write_text(yaml.safe_dump(data, sort_keys=False))
         catalog = load_catalog([str(path)])
+    lines = yaml.safe_dump(data, sort_keys=False).split("\n")
+    expected = [
+        ([i for i, row in enumerate(lines) if row == text][occurrence] + 1, column, code, message)
+        for text, occurrence, column, code, message in EXPECTED[case]
+    ]
     found = [(p.line, p.column, p.code, p.message) for p in catalog.problems]
-    assert found == EXPECTED[case]
+    assert found == expected
 
 
 # -- files that cannot be read, word for word ---------------------------------------------

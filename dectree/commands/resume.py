@@ -96,17 +96,15 @@ def run(args: argparse.Namespace) -> int:
                 "carry on there (or quit it) first", err=True)
             return 2
         for run in session.close_interrupted_runs():  # dectree stopped during these runs
-            print(
+            echo(
                 f"dectree: check {run.index + 1} at step {run.step + 1} was running when "
-                "dectree stopped; recorded as interrupted",
-                file=sys.stderr,
-            )
+                "dectree stopped; recorded as interrupted", err=True)
     from dectree.commands.policy import ConfigError, run_disabled
 
     try:
         no_run = run_disabled(args)
     except ConfigError as exc:
-        print(f"dectree: error: {exc}", file=sys.stderr)
+        echo(f"dectree: error: {exc}", err=True)
         return 2
     app = build_app(
         catalog,

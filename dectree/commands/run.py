@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dectree.commands.common import add_paths, missing_paths
-from dectree.commands.policy import ConfigError, add_run_policy, run_disabled
 from dectree.commands.output import echo, text_arg
+from dectree.commands.policy import ConfigError, add_run_policy, run_disabled
 from dectree.commands.recording import add_record_args, recorder_for, report_errors_in
 from dectree.text.plain import clean
 

@@ -20,6 +20,7 @@ import sys
 from typing import Any
 
 from dectree.commands.common import add_paths, load_or_usage_error
+from dectree.commands.output import echo
 
 MAX_QUERY = 20_000
 
@@ -44,13 +45,13 @@ def run(args: argparse.Namespace) -> int:
 
     query = sys.stdin.read(MAX_QUERY + 1) if args.query == "-" else args.query
     if len(query) > MAX_QUERY:
-        print(f"dectree: error: the query is longer than {MAX_QUERY} characters", file=sys.stderr)
+        echo(f"dectree: error: the query is longer than {MAX_QUERY} characters", err=True)
         return 2
     if not query.strip():
-        print("dectree: error: the query is empty: give an error message or a description", file=sys.stderr)
+        echo("dectree: error: the query is empty: give an error message or a description", err=True)
         return 2
     if args.limit < 1:
-        print(f"dectree: error: --limit must be at least 1, not {args.limit}", file=sys.stderr)
+        echo(f"dectree: error: --limit must be at least 1, not {args.limit}", err=True)
         return 2
     catalog = load_or_usage_error(args, with_siblings=True)
     if catalog is None:
@@ -60,9 +61,9 @@ def run(args: argparse.Namespace) -> int:
 
     trees = tree_map(catalog)
     for problem in catalog.problems:
-        print(f"{problem}", file=sys.stderr)
+        echo(str(problem), err=True)
     if not trees:
-        print("dectree: error: no trees found to search", file=sys.stderr)
+        echo("dectree: error: no trees found to search", err=True)
         return 2
     hits = SearchIndex(trees).search(query, limit=50)
     start = entry(trees, hits)
@@ -106,20 +107,20 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return 0 if shown else 1
     if start is None:
-        print("Enter would start: nowhere (no step or tree matches clearly)")
+        echo("Enter would start: nowhere (no step or tree matches clearly)")
     else:
         title = one_line(trees[start.tree_id].nodes[start.node_id].title or start.node_id)
-        print(f"Enter would start: {start.ref} ({title}), {start.strength}")
-        print(f"  why: {one_line(start.why)}")
+        echo(f"Enter would start: {start.ref} ({title}), {start.strength}")
+        echo(f"  why: {one_line(start.why)}")
         if entry_json and entry_json["suggested_answer"]:
-            print(f"  suggested answer: {one_line(entry_json['suggested_answer'])}")
+            echo(f"  suggested answer: {one_line(entry_json['suggested_answer'])}")
     if not shown:
-        print("No matching steps: try part of the error message, or fewer words.")
+        echo("No matching steps: try part of the error message, or fewer words.")
         return 1
-    print()
+    echo()
     for tree_id, group in group_by_tree(shown):
-        print(f"{one_line(trees[tree_id].title)} ({tree_id})")
+        echo(f"{one_line(trees[tree_id].title)} ({tree_id})")
         for h in group:
-            print(f"  {h.strength:<6}  {h.node_id:<28} {h.kind:<10}  {one_line(h.title)}")
-            print(f"          {h.field}: {one_line(h.text)[:100]}")
+            echo(f"  {h.strength:<6}  {h.node_id:<28} {h.kind:<10}  {one_line(h.title)}")
+            echo(f"          {h.field}: {one_line(h.text)[:100]}")
     return 0

@@ -70,9 +70,14 @@ def run_headless(
 
     def run(self: DectreeApp, **kwargs: object) -> int | None:
         async def look(pilot: Pilot[int]) -> None:
+            app = pilot.app
+            assert isinstance(app, DectreeApp)
+            for _ in range(400):  # the trees load in a worker started after the first frame
+                if app.catalog is not None:
+                    break
+                await pilot.pause(0.05)
             await pilot.app.workers.wait_for_complete()
             await pilot.pause()
-            app = pilot.app
             assert isinstance(app, DectreeApp)
             seen["screen"] = type(app.screen).__name__
             seen["trees"] = sorted(app.catalog.trees) if app.catalog else None

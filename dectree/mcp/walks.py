@@ -33,7 +33,7 @@ from dectree.engine.search import SearchIndex, Start, entry, worth_showing
 from dectree.engine.session import Session, SessionState, WalkError
 from dectree.engine.walk import LABEL_CONTINUE, LABEL_DONE
 from dectree.model.catalog import Catalog
-from dectree.model.tree import Action, Conclusion, Escalation, Question, node_commands
+from dectree.model.tree import Action, Conclusion, Contact, Escalation, Level, Question
 from dectree.records.writer import Recorder
 
 Kind = Literal["question", "action", "conclusion", "escalation"]
@@ -610,21 +610,14 @@ def _view(session: Session) -> Step:
     )
 
 
-def _contact(level: object, contact: object) -> ContactInfo:
-    from dectree.model.tree import Contact, Level
-
-    assert isinstance(contact, Contact)
-    value = level.value if isinstance(level, Level) else str(level)
+def _contact(level: Level, contact: Contact) -> ContactInfo:
     return ContactInfo(
-        level=value,
+        level=level.value,
         team=contact.team,
         channel=contact.channel,
         when=contact.when,
         response_target=contact.response_target,
     )
-
-
-# -- small pieces ---------------------------------------------------------------------------
 
 
 def _text(value: object, what: str) -> str:
@@ -662,4 +655,4 @@ def _choice(choices: list, choice: str | int) -> int | str:  # type: ignore[type
     raise ToolFailure(f"no answer labelled {text!r}; answers: " + "; ".join(labels))
 
 
-__all__ = ["ToolFailure", "Walks", "node_commands"]
+__all__ = ["ToolFailure", "Walks"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 from dectree.engine.events import (
     Answered,
@@ -147,27 +147,27 @@ def _voided(journal: Journal, path: list[_Step]) -> list[_Undone]:
     return out
 
 
+def _shown(journal: Journal, number: int, step: _Step) -> dict[str, Any]:
+    """What a transcript row says of a step: its node as recorded, the question, answer and note."""
+    node = journal.nodes.get(f"{step.tree_id}:{step.node_id}")
+    return {
+        "number": number,
+        "tree_id": step.tree_id,
+        "node_id": step.node_id,
+        "kind": node.kind if node else None,
+        "title": node.title if node else None,
+        "question": step.prompt or (node.text if node else f"{step.tree_id}:{step.node_id}"),
+        "answer": step.answer,
+        "note": step.note,
+        "answered_at": step.answered_at,
+    }
+
+
 def _undone(journal: Journal, undone: list[_Undone]) -> list[TranscriptUndone]:
-    out = []
-    for item in undone:
-        step = item.step
-        node = journal.nodes.get(f"{step.tree_id}:{step.node_id}")
-        out.append(
-            TranscriptUndone(
-                number=item.number,
-                tree_id=step.tree_id,
-                node_id=step.node_id,
-                kind=node.kind if node else None,
-                title=node.title if node else None,
-                question=step.prompt or (node.text if node else f"{step.tree_id}:{step.node_id}"),
-                answer=step.answer,
-                note=step.note,
-                answered_at=step.answered_at,
-                why=item.why,
-                at=item.at,
-            )
-        )
-    return out
+    return [
+        TranscriptUndone(**_shown(journal, item.number, item.step), why=item.why, at=item.at)
+        for item in undone
+    ]
 
 
 def build_transcript(journal: Journal) -> Transcript:
@@ -177,21 +177,12 @@ def build_transcript(journal: Journal) -> Transcript:
     ended = finish.at if finish else None
     steps = []
     for number, step in enumerate(path, start=1):
-        node = journal.nodes.get(f"{step.tree_id}:{step.node_id}")
         until = step.answered_at or (ended if number == len(path) else None)
         steps.append(
             TranscriptStep(
-                number=number,
-                tree_id=step.tree_id,
-                node_id=step.node_id,
-                kind=node.kind if node else None,
-                title=node.title if node else None,
-                question=step.prompt or (node.text if node else f"{step.tree_id}:{step.node_id}"),
-                answer=step.answer,
+                **_shown(journal, number, step),
                 entered_at=step.entered_at,
-                answered_at=step.answered_at,
                 seconds=None if until is None else (until - step.entered_at).total_seconds(),
-                note=step.note,
             )
         )
     variables: dict[str, TranscriptVariable] = {}

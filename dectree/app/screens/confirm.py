@@ -27,9 +27,15 @@ class ConfirmScreen(ModalScreen[bool]):
         self.yes = yes
         self.no = no
 
+    DIALOG_CLASSES = "dialog"
+
+    def body(self) -> ComposeResult:
+        """What the dialog says above its buttons (subclasses say more)."""
+        yield Static(plain(self.message), classes="dialog-text")
+
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(plain(self.message), classes="dialog-text")
+        with Vertical(classes=self.DIALOG_CLASSES):
+            yield from self.body()
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.yes} (y)", id="yes", variant="error")
                 yield Button(f"{self.no} (n)", id="no", variant="primary")

@@ -20,12 +20,13 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Log, Static
+from textual.widgets import Footer, Log, Static
 
 from dectree.app.safe import one_line, plain
+from dectree.app.screens.confirm import ConfirmScreen
 from dectree.app.widgets.command_block import command_content
 from dectree.engine.fill import FilledCommand
 from dectree.engine.runner import CheckRun, RunResult
@@ -38,56 +39,43 @@ FLUSH_SECONDS = 0.1
 MAX_FLUSH = 256 * 1024
 
 
-class RunConsentScreen(ModalScreen[bool]):
+class RunConsentScreen(ConfirmScreen):
     """Ask before running a command: the command, where, how long; y runs, n/Esc does not."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Run it"),
         Binding("n,escape", "answer(False)", "Don't run"),
     ]
+    DIALOG_CLASSES = "dialog run-consent"
 
     def __init__(
         self, number: int, filled: FilledCommand, *, where: str | None, timeout: float
     ) -> None:
-        super().__init__(classes="dialog-screen")
+        super().__init__("", yes="Run it", no="Don't run")
         self.number = number
         self.filled = filled
         self.where = where
         self.timeout = timeout
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog run-consent"):
+    def body(self) -> ComposeResult:
+        yield Static(
+            Content.assemble((f"Run check {self.number} here, in /bin/sh?", "bold")),
+            classes="dialog-text",
+        )
+        yield Static(command_content(self.filled), classes="command run-command")
+        if self.where:
             yield Static(
-                Content.assemble((f"Run check {self.number} here, in /bin/sh?", "bold")),
+                Content.assemble(
+                    ("The tree says to run it ", "$text-warning"),
+                    plain(one_line(self.where), "bold $text-warning"),
+                    (": run it only if this terminal is there.", "$text-warning"),
+                ),
                 classes="dialog-text",
             )
-            yield Static(command_content(self.filled), classes="command run-command")
-            if self.where:
-                yield Static(
-                    Content.assemble(
-                        ("The tree says to run it ", "$text-warning"),
-                        plain(one_line(self.where), "bold $text-warning"),
-                        (": run it only if this terminal is there.", "$text-warning"),
-                    ),
-                    classes="dialog-text",
-                )
-            notes = f"Stopped after {self.timeout:g} s. Esc cancels it. Its output is recorded in the session (credentials redacted)."
-            if self.filled.secrets:
-                notes += " Secret values are masked here and never recorded."
-            yield Static(plain(notes, "$text-muted"), classes="dialog-text")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Run it (y)", id="yes", variant="error")
-                yield Button("Don't run (n)", id="no", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(event.button.id == "yes")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+        notes = f"Stopped after {self.timeout:g} s. Esc cancels it. Its output is recorded in the session (credentials redacted)."
+        if self.filled.secrets:
+            notes += " Secret values are masked here and never recorded."
+        yield Static(plain(notes, "$text-muted"), classes="dialog-text")
 
 
 class RunScreen(ModalScreen[None]):

@@ -92,12 +92,29 @@ def keep(data: bytes, limit: int = DEFAULT_LIMIT) -> tuple[str, int]:
     return kept.text()
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child
-    if sys.platform.startswith("linux"):
-        import ctypes
+def _death_signal() -> Callable[[], None] | None:
+    """A `preexec_fn` that has the kernel kill the check when dectree dies (Linux).
 
-        with contextlib.suppress(Exception):
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    `prctl` is looked up here, in the parent: loading a library between fork and
+    exec is not safe. In the child, a parent that died before `prctl` took effect
+    (the signal is then never sent) is caught by comparing the parent's pid.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def die_with_parent() -> None:  # pragma: no cover - runs in the child
+        prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:
+            os._exit(255)
+
+    return die_with_parent
 
 
 class CheckRun:
@@ -135,7 +152,7 @@ class CheckRun:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
-                preexec_fn=_die_with_parent,
+                preexec_fn=_death_signal(),
                 close_fds=True,
             )
         except OSError as exc:

@@ -183,23 +183,26 @@ run.run()
 
 def test_sigkill_during_a_run_leaves_the_journal_intact(tmp_path: Path) -> None:
     marker = os.getpid()
+    # Anchored: the child's own command line (its script) holds the text too, and so
+    # does its fork until it execs the shell; only the check itself is `sleep ...`.
+    check = f"^sleep 40\\.{marker}$"
     script = CHILD.format(
         root=str(Path(__file__).parents[2]), trees=str(TREES), journal=str(tmp_path), marker=marker
     )
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     assert child.stdout is not None and child.stdout.readline() == "running\n"
     deadline = time.monotonic() + 10
-    while not pids_of(f"sleep 40.{marker}") and time.monotonic() < deadline:
+    while not pids_of(check) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert pids_of(f"sleep 40.{marker}")
+    assert pids_of(check)
     child.send_signal(signal.SIGKILL)
     child.wait(10)
     # The kernel signals the check when dectree dies; on a loaded machine that can
     # take longer than a fixed pause, so wait for it (the check sleeps for 40 s).
     deadline = time.monotonic() + 15
-    while pids_of(f"sleep 40.{marker}") and time.monotonic() < deadline:
+    while pids_of(check) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert pids_of(f"sleep 40.{marker}") == []  # the check died with dectree
+    assert pids_of(check) == []  # the check died with dectree
     [path] = list(tmp_path.rglob("*.jsonl"))
     for line in path.read_bytes().splitlines():
         json.loads(line)  # every line whole

@@ -10,7 +10,7 @@ Questions branch 2 to 4 ways; actions lead on to one node; the last nodes
 allocated are conclusions and escalations. Commands, symptoms and prompts are
 built from realistic fragments (kubectl, journalctl, ss, psql ...) so node size
 is close to the hand-written trees. Output is deterministic for a given seed and
-valid: `dectree validate` reports no errors on it.
+valid: `dectree validate` reports no problem on it (no error, warning or note).
 
 Run as a script to write files: `python bench/gen.py --nodes 100000 out/one`
 or `python bench/gen.py --trees 500 --nodes 200 out/set`.
@@ -235,6 +235,8 @@ class _Writer:
             "Errors stopped after a restart",
             "Cannot tell from the output",
         ]
+        if len(targets) > 2:  # the last answer is the way out (no DT225)
+            answers[len(targets) - 1] = "None of these, or cannot tell from the output"
         for j, target in enumerate(targets):
             out.append(f"      - label: {answers[j]}")
             out.append(f"        next: {target}")
@@ -257,6 +259,9 @@ class _Writer:
         resource = rng.choice(RESOURCES)
         yield "    kind: conclusion"
         yield f"    title: {_cap(resource)} exhausted"
+        yield "    symptoms:"  # a pasted line and plain words (no DT226)
+        yield f"      - {_q(self.fill(rng.choice(SYMPTOMS)))}"
+        yield f"      - {_q(f'{resource} runs out at peak load')}"
         outcome = rng.choice(["resolved", "resolved", "workaround", "escalate"])
         yield f"    outcome: {outcome}"
         if outcome == "escalate":

@@ -18,6 +18,7 @@ rename, and refuses to replace an existing file unless told to.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
 import tempfile
@@ -359,20 +360,37 @@ def _runs(t: Transcript) -> list[str]:
 
 
 def _history(t: Transcript) -> list[str]:
-    items: list[str] = []
+    timed: list[tuple[dt.datetime, str]] = []
     for b in t.backtracks:
         how = "Went back" if b.kind == "back" else "Reopened"
         ref = md_code(f"{b.tree_id}:{b.node_id}")
-        items.append(f"- {format_time(b.at)}: {how} to step {b.to_step} ({ref})")
+        timed.append((b.at, f"{how} to step {b.to_step} ({ref})"))
     for r in t.resumes:
         why = f": {md_inline(r.reason)}" if r.reason else ""
         who = f"{md_inline(r.engineer)} on {md_inline(r.host)}"
-        items.append(f"- {format_time(r.at)}: Resumed by {who}{why}")
+        timed.append((r.at, f"Resumed by {who}{why}"))
+    parked_at: dt.datetime | None = None
+    for pause in t.pauses:
+        ref = md_code(f"{pause.tree_id}:{pause.node_id}")
+        if pause.kind == "parked":
+            parked_at = pause.at
+            text = f"Parked at step {pause.step} ({ref}) to look elsewhere"
+        else:
+            after = (
+                f" after {format_duration((pause.at - parked_at).total_seconds())}"
+                if parked_at is not None
+                else ""
+            )
+            parked_at = None
+            text = f"Taken up again at step {pause.step} ({ref}){after}"
+        timed.append((pause.at, text))
     for q in t.searches:
         if q.started:
             continue  # in the summary
         where = search_entry_text(q)
-        items.append(f"- {format_time(q.at)}: Searched {md_code(q.query)} ({q.hits} hits){where}")
+        timed.append((q.at, f"Searched {md_code(q.query)} ({q.hits} hits){where}"))
+    # In the order they happened (the sort is stable: same-time items keep their kind's order).
+    items = [f"- {format_time(at)}: {text}" for at, text in sorted(timed, key=lambda x: x[0])]
     for v in t.variables:
         value = "*(secret, not recorded)*" if v.secret else md_code(v.value or "")
         items.append(f"- Variable {md_code(v.name)} = {value}")

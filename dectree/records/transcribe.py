@@ -22,11 +22,13 @@ from dectree.engine.events import (
     IncidentSet,
     Jumped,
     NoteAdded,
+    Parked,
     Proceeded,
     Reopened,
     SearchPerformed,
     SessionOutcome,
     SessionStarted,
+    Unparked,
     VariableSet,
     WentBack,
 )
@@ -41,6 +43,7 @@ from dectree.records.transcript import (
     TranscriptCommand,
     TranscriptConclusion,
     TranscriptEscalation,
+    TranscriptPause,
     TranscriptResume,
     TranscriptRun,
     TranscriptRunMatch,
@@ -237,6 +240,13 @@ def build_transcript(journal: Journal) -> Transcript:
         resumes=[
             TranscriptResume(at=r.at, engineer=r.engineer, host=r.host, reason=r.reason)
             for r in journal.resumes
+        ],
+        pauses=[
+            TranscriptPause(
+                at=e.at, kind=e.type, step=e.step + 1, tree_id=e.tree_id, node_id=e.node_id
+            )
+            for e in journal.events
+            if isinstance(e, (Parked, Unparked))
         ],
         interrupted=journal.torn_line is not None,
         damaged_lines=[line for line, _ in journal.damaged],

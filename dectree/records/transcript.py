@@ -196,6 +196,16 @@ class TranscriptAttempt(Model):
     stood_at: str | None = Field(description="The title of the step it ended or stopped at.")
 
 
+class TranscriptPause(Model):
+    """The walk was parked (the engineer went home to look elsewhere) or taken up again."""
+
+    at: dt.datetime
+    kind: Literal["parked", "unparked"]
+    step: int = Field(description="1-based step the walk stood at.")
+    tree_id: str
+    node_id: str
+
+
 class TranscriptResume(Model):
     """The session was reopened with `dectree resume`."""
 
@@ -242,6 +252,9 @@ class Transcript(Model):
     searches: list[TranscriptSearch]
     backtracks: list[TranscriptBacktrack]
     resumes: list[TranscriptResume]
+    pauses: list[TranscriptPause] = Field(
+        default_factory=list, description="Times the walk was parked and taken up again, in order."
+    )
     attempts: list[TranscriptAttempt] = Field(
         default_factory=list,
         description="Other walks recorded for the same incident, oldest first (exports that "

@@ -135,3 +135,32 @@ def test_a_search_during_the_walk_is_in_the_history(tmp_path: Path, catalog: Cat
     assert "Started from search" not in markdown
     line = next(line for line in markdown.splitlines() if line.startswith("- ") and "Searched" in line)
     assert "`too many clients already`" in line and "→ Connection slots exhausted" in line
+
+
+def test_parking_is_in_the_transcripts_in_the_order_it_happened(
+    tmp_path: Path, catalog: Catalog
+) -> None:
+    session, journal = recorded_session(tmp_path, catalog)
+    session.start("net")
+    session.choose(0)
+    session.park()
+    session.unpark()
+    session.back()
+    session.park()
+    assert journal.path is not None
+    transcript = build_transcript(read_journal(journal.path))
+    assert [(p.kind, p.step) for p in transcript.pauses] == [
+        ("parked", 2), ("unparked", 2), ("parked", 1)
+    ]
+    history = [
+        line for line in render_markdown(transcript).split("## How the walk went", 1)[1].splitlines()
+        if line.startswith("- ")
+    ]
+    kinds = [
+        next(k for k in ("Parked", "Taken up again", "Went back") if k in line) for line in history
+    ]
+    assert kinds == ["Parked", "Taken up again", "Went back", "Parked"]
+    assert "Parked at step 2 (`net:" in history[0]
+    assert "after " in history[1]  # how long it was parked
+    data = json.loads(render_json(transcript))
+    assert [p["kind"] for p in data["pauses"]] == ["parked", "unparked", "parked"]

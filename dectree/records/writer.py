@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+import re
 import os
 import socket
 from collections.abc import Callable
@@ -182,10 +183,17 @@ def host_name() -> str:
     return socket.gethostname() or "unknown"
 
 
+# DEL and the C1 controls: JSON escapes C0 only, and a terminal that honours 8-bit
+# C1 would act on a raw U+009B (CSI) when someone runs `cat` or `tail -f` on a journal.
+_RAW_CONTROLS = re.compile("[\x7f-\x9f]")
+
+
 def _dump(line: dict[str, Any]) -> bytes:
     # errors="replace": a lone surrogate (undecodable bytes from somewhere) becomes "?"
     # rather than an exception in the middle of a walk; arguments are checked earlier.
     text = json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n"
+    # They can only stand inside strings, where the \u escape reads back the same.
+    text = _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
     return text.encode("utf-8", errors="replace")
 
 

@@ -715,3 +715,20 @@ def test_a_lone_surrogate_never_stops_the_journal(tmp_path: Path, catalog: Catal
     session.note("bytes \udcff from somewhere")
     assert journal.error is None and journal.path is not None
     assert read_journal(journal.path).events[-1].text == "bytes ? from somewhere"
+
+
+def test_c1_controls_and_del_are_escaped_on_disk_and_read_back_the_same(
+    tmp_path: Path, catalog: Catalog
+) -> None:
+    """JSON escapes C0 only: a raw U+009B (CSI) in a note would reach the terminal of
+    whoever runs `cat` or `tail -f` on the journal."""
+    session, journal = recorded_session(tmp_path, catalog)
+    session.start("net")
+    hostile = "csi \x9b31m red, osc \x9d0;title\x9c, del \x7f, nel \x85 end, café"
+    session.note(hostile)
+    assert journal.path is not None
+    text = journal.path.read_bytes().decode("utf-8")
+    assert not any("\x7f" <= ch <= "\x9f" for ch in text)
+    assert "\\u009b31m" in text and "café" in text
+    assert [e["text"] for e in lines(journal.path) if e.get("type") == "note"] == [hostile]
+    assert read_journal(journal.path).events[-1].text == hostile  # type: ignore[union-attr]

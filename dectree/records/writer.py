@@ -25,8 +25,8 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
-import re
 import os
+import re
 import socket
 from collections.abc import Callable
 from pathlib import Path

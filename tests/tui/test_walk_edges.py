@@ -50,6 +50,28 @@ def loaded(path: Path) -> Catalog:
 # -- copy mode -----------------------------------------------------------------------
 
 
+async def test_a_command_with_hidden_characters_is_copied_with_them_as_escapes(
+    tmp_path: Path,
+) -> None:
+    """An ESC or a bidi override in a tree's command would paste into a shell something
+    other than what the screen shows: the clipboard gets escapes, and a warning says so."""
+    text = (Path(__file__).parent / "fixtures" / "net.yaml").read_text(encoding="utf-8")
+    line = "run: ssh {host} ss -ltn sport = :{port}"
+    assert line in text
+    hostile = 'run: "ssh {host} ss -ltn \\u202e\\e[2J sport = :{port}"'  # YAML escapes
+    (tmp_path / "net.yaml").write_text(text.replace(line, hostile), encoding="utf-8")
+    app = build_app(loaded(tmp_path), tree="net", at="listening", variables={"host": "db-1"},
+                    clock=frozen_clock, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard == "ssh db-1 ss -ltn \\u202e\\x1b[2J sport = :443"
+        assert not any(ch in app.clipboard for ch in "\u202e\x1b")
+        assert any("control or invisible characters" in n.message for n in app._notifications)
+
+
+
 async def test_copy_mode_lists_the_commands_not_the_answers(make_app: MakeApp) -> None:
     app = make_app(tree="net", variables={"host": "web-01"})
     async with app.run_test(size=(100, 30)) as pilot:

@@ -33,6 +33,7 @@ from dectree.engine.events import Event, SearchPerformed, SessionOutcome
 from dectree.engine.search import Start
 from dectree.engine.session import Session, SessionState, WalkError
 from dectree.engine.walk import jump_label
+from dectree.text.plain import clean as escape_controls
 
 
 def _number_bindings() -> list[BindingType]:
@@ -354,8 +355,18 @@ class WalkScreen(Screen[None]):
             filled = self.session.copy_command(index)
         except WalkError:  # a finished walk records nothing more; copying still helps
             filled = commands[index]
-        self.app.copy_to_clipboard(filled.text)
-        if filled.missing:
+        text = escape_controls(filled.text, newlines=True)
+        self.app.copy_to_clipboard(text)
+        if text != filled.text:
+            # A control, format or bidi character (an ESC, U+202E) would paste into a
+            # shell something other than what the screen shows: copied as escapes.
+            self.notify(
+                f"Command {index + 1} holds control or invisible characters; copied with "
+                "them shown as escapes (\\x1b, \\u202e). Check the tree before running it.",
+                severity="warning",
+                markup=False,
+            )
+        elif filled.missing:
             names = ", ".join("{" + n + "}" for n in filled.missing)
             self.notify(
                 f"Copied command {index + 1}, but {names} still need values: press v.",

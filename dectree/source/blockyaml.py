@@ -61,28 +61,19 @@ class _Fallback(Exception):
 
 
 class _Lines:
-    """The lines of a text, read forward one at a time (a list of a large file's
-    lines would cost more memory than the data read from them)."""
+    """The lines of a text. Splitting at C speed costs a list of line strings while
+    the file is read (about twice the text); the models and checks that follow
+    need more than that, so it does not raise a large file's peak."""
 
-    __slots__ = ("count", "index", "line", "start", "text")
+    __slots__ = ("count", "list")
 
     def __init__(self, text: str, count: int) -> None:
-        self.text = text
+        self.list = text.split("\n")
         self.count = count
-        self.start = 0
-        self.index = -1
-        self.line = ""
 
     def at(self, index: int) -> str:
-        """Line `index` (0-based); never one before the last one asked for."""
-        while self.index < index:
-            end = self.text.find("\n", self.start)
-            if end < 0:
-                end = len(self.text)
-            self.line = self.text[self.start : end]
-            self.start = end + 1
-            self.index += 1
-        return self.line
+        """Line `index` (0-based)."""
+        return self.list[index]
 
 
 class _Reader:
@@ -224,7 +215,10 @@ class _Reader:
     def document(self) -> Document:
         lines = self.lines
         count = lines.count
-        at = lines.at
+        all_lines = lines.list
+        key_match = _KEY.match
+        memo_get = self.memo.get
+        plain = self.plain
         # (container, indent, is_mapping); mappings first take a key, then a value
         stack: list[tuple[Any, int, bool]] = []
         pending: tuple[PosDict, Any, int, int, int] | None = None  # dict, key, indent, line, col
@@ -232,7 +226,7 @@ class _Reader:
         root: PosDict | None = None
         i = 0
         while i < count:
-            line = at(i)
+            line = all_lines[i]
             stripped = line.lstrip(" ")
             if not stripped or stripped[0] == "#":
                 i += 1
@@ -298,20 +292,39 @@ class _Reader:
                         container.pos.extend((i + 1, column + 1))
                         i = i_next
                         continue
-            match = _KEY.match(stripped)
+            match = key_match(stripped)
             if match is None:
                 raise _Fallback
-            key = self.plain(match[1])
+            name = match[1]
+            key = memo_get(name, _MISS)
+            if key is _MISS:
+                key = plain(name)
             if key in container:
                 raise _Fallback  # duplicate: libyaml's reading refuses it with its position
-            rest = stripped[match.end() :]
+            end = match.end()
+            rest = stripped[end:]
             if not rest or rest[0] == "#":
                 pending = (container, key, indent, i + 1, indent + 1)
                 i += 1
                 continue
-            column = indent + match.end()
-            self.key_indent = indent
-            value, i_next = self.inline(rest, i, column)
+            column = indent + end
+            first = rest[0]
+            if first not in _INDICATORS:
+                # A plain scalar, the usual value: `inline`'s last case, written out
+                # here because it is most of a file's lines.
+                cut = rest.find(" #")
+                if cut >= 0:
+                    rest = rest[:cut]
+                rest = rest.rstrip(" ")
+                if ": " in rest or rest[-1] == ":":
+                    raise _Fallback
+                value = memo_get(rest, _MISS)
+                if value is _MISS:
+                    value = plain(rest)
+                i_next = i + 1
+            else:
+                self.key_indent = indent
+                value, i_next = self.inline(rest, i, column)
             container[key] = value
             container.pos.extend((i + 1, indent + 1, i + 1, column + 1))
             i = i_next

@@ -1,24 +1,36 @@
 """The MCP server: `dectree.mcp.walks.Walks` as tools, runbooks as resources, a prompt.
 
-Built on the official SDK's `MCPServer`. Every tool is a thin wrapper: it
-calls one `Walks` method and returns its pydantic model as structured output;
-a `ToolFailure` becomes a tool error (`isError`) with the message, so a model
-can correct its call. Nothing a client sends can crash the server: any other
-exception is reported by the SDK as a tool error too.
+Built on the official SDK's low-level `Server` with our own handlers, one table
+of tools (`TOOLS`): each names its arguments model (the input schema, and the
+validator of every call), its result model (the output schema) and the `Walks`
+method it calls. A call validates its arguments, calls the method and sends the
+model as structured content, with the same JSON, compact, in a text block for
+clients that read only text (as the specification advises). Bad input, a
+`ToolFailure` or arguments the schema refuses, becomes a tool error (`isError`)
+whose message says how to fix the call; any other exception is logged and
+reported as a tool error too, so nothing a client sends crashes the server.
+
+Why not the SDK's `MCPServer`: its per-call machinery (an arguments model built
+from the function signature, a `Context`, the result checked again against the
+output schema after we built it from that very model) cost about as much per call
+as the rest of the SDK's handling of an echo (`docs/performance.md`).
 
 Over HTTP the SDK's transport security checks `Host` and `Origin` against the
 addresses the server was told to serve (loopback by default), which blocks DNS
 rebinding, as the project's own MCP tree advises.
 """
 
-# No `from __future__ import annotations`: the SDK reads the tools' annotations at run time,
-# and they name types local to `build_server`.
+from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar, cast
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from mcp_types import CallToolResult, TextContent
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import to_json
 
 from dectree.mcp.walks import (
     Exported,
@@ -30,7 +42,7 @@ from dectree.mcp.walks import (
     Walks,
 )
 
-T = TypeVar("T")
+logger = logging.getLogger("dectree.mcp")
 
 INSTRUCTIONS = """\
 dectree walks reviewed troubleshooting trees (performance, connectivity,
@@ -58,12 +70,211 @@ Diagnose this problem with dectree's decision trees: {problem}
 Claim only what a check showed. One question at a time."""
 
 
+# -- the tools' arguments --------------------------------------------------------------
+
+SessionId = Annotated[str, Field(description="The session id start returned")]
+
+
+class _Args(BaseModel):
+    # Unknown arguments are ignored, as the SDK's own tool servers do.
+    model_config = ConfigDict(extra="ignore")
+
+
+class NoArgs(_Args):
+    pass
+
+
+class SearchArgs(_Args):
+    query: Annotated[str, Field(description="Pasted error text or a description")]
+    limit: Annotated[int, Field(ge=1, le=50)] = 10
+
+
+class StartArgs(_Args):
+    tree: Annotated[str | None, Field(description="Tree id, from trees")] = None
+    query: Annotated[str | None, Field(description="Error text or description")] = None
+    node: Annotated[str | None, Field(description="Node id to start at (with tree)")] = None
+    incident: Annotated[str | None, Field(description="Incident or ticket id")] = None
+    variables: Annotated[
+        dict[str, str] | None, Field(description="Values for {placeholders} in commands")
+    ] = None
+
+
+class SessionArgs(_Args):
+    session: SessionId
+
+
+class AnswerArgs(_Args):
+    session: SessionId
+    choice: Annotated[str | int, Field(description="Answer number or label")]
+
+
+class ReportArgs(_Args):
+    session: SessionId
+    check: Annotated[int, Field(description="Check number from the step")]
+    output: Annotated[str, Field(description="What the command printed")]
+    exit_code: Annotated[int | None, Field(description="Its exit status")] = None
+
+
+class NoteArgs(_Args):
+    session: SessionId
+    text: str
+
+
+class VariableArgs(_Args):
+    session: SessionId
+    name: str
+    value: str
+
+
+class FinishArgs(_Args):
+    session: SessionId
+    fixed: bool
+
+
+class ExportArgs(_Args):
+    session: SessionId
+    format: Annotated[str, Field(description="'md' or 'json'")] = "md"
+
+
+# The trees tool's result: a list, wrapped in an object as structured content must be.
+class TreeList(BaseModel):
+    result: list[TreeInfo]
+
+
+# -- the table of tools ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tool:
+    """One tool: what it takes, what it returns, and the `Walks` call behind it."""
+
+    name: str
+    description: str
+    args: type[_Args]
+    result: type[BaseModel]
+    run: Callable[[Walks, Any, str | None], BaseModel]
+    """(walks, validated arguments, client name) -> result."""
+
+
+def _trees(walks: Walks, _: NoArgs, __: str | None) -> TreeList:
+    return TreeList(result=walks.trees())
+
+
+def _start(walks: Walks, a: StartArgs, client: str | None) -> Step:
+    return walks.start(
+        tree=a.tree, query=a.query, node=a.node, incident=a.incident,
+        variables=a.variables, engineer=client,
+    )
+
+
+TOOLS: tuple[Tool, ...] = (
+    Tool("trees", "List the troubleshooting trees: id, title, purpose, size.",
+         NoArgs, TreeList, _trees),
+    Tool("search",
+         "Find where to start from an error message or a one-sentence description. "
+         "Hits carry a strength (exact, strong, weak); entry is where start(query=...) begins.",
+         SearchArgs, SearchResult, lambda w, a, _: w.search(a.query, a.limit)),
+    Tool("start",
+         "Start a walk in a tree (tree=...) or from a search (query=...). "
+         "Returns the session id and the first step.",
+         StartArgs, Step, _start),
+    Tool("step", "The current step of a walk: prompt, checks, answers.",
+         SessionArgs, Step, lambda w, a, _: w.step(a.session)),
+    Tool("answer",
+         "Answer the current question by number (1-based) or exact label; "
+         "'Done' after an action, 'Continue' after a non-final escalation.",
+         AnswerArgs, Step, lambda w, a, _: w.answer(a.session, a.choice)),
+    Tool("report_output",
+         "Record the output of a check you ran (with the user's approval). "
+         "Secrets are redacted before it is written. Returns answers the tree suggests, if any.",
+         ReportArgs, Reported,
+         lambda w, a, _: w.report_output(a.session, a.check, a.output, a.exit_code)),
+    Tool("back", "Undo the last answer.", SessionArgs, Step, lambda w, a, _: w.back(a.session)),
+    Tool("note", "Attach a note to the current step (kept in the transcript).",
+         NoteArgs, Step, lambda w, a, _: w.note(a.session, a.text)),
+    Tool("set_variable", "Set a variable the commands use, e.g. host or namespace.",
+         VariableArgs, Step, lambda w, a, _: w.set_variable(a.session, a.name, a.value)),
+    Tool("finish",
+         "End or go on at a conclusion: fixed=true if the resolution fixed it; "
+         "fixed=false follows the tree (usually to an escalation). At an escalation, "
+         "fixed=false ends the walk as escalated.",
+         FinishArgs, Step, lambda w, a, _: w.finish(a.session, a.fixed)),
+    Tool("export", "The walk's transcript: 'md' for an incident ticket, or 'json'.",
+         ExportArgs, Exported, lambda w, a, _: w.export(a.session, a.format)),
+)
+
+
+def input_schema(args: type[_Args], name: str) -> dict[str, Any]:
+    schema = args.model_json_schema()
+    schema["title"] = f"{name}Arguments"
+    return schema
+
+
+def output_schema(result: type[BaseModel]) -> dict[str, Any]:
+    return result.model_json_schema()
+
+
+# -- one call ---------------------------------------------------------------------------
+
+
+def call_tool(walks: Walks, name: str, arguments: dict[str, Any] | None, client: str | None) -> CallToolResult:
+    """A `CallToolResult`: structured content and the same JSON as text, or a tool error."""
+
+    tool = _BY_NAME.get(name)
+    if tool is None:
+        return _error(f"Unknown tool: {name}; tools: {', '.join(_BY_NAME)}")
+    try:
+        args = tool.args.model_validate(_pre_parse(tool.args, arguments or {}))
+    except ValidationError as exc:
+        return _error(f"bad arguments for {name}: {_problems(exc)}")
+    try:
+        result = tool.run(walks, args, client)
+    except ToolFailure as exc:
+        return _error(str(exc))
+    except Exception:  # a bug must not take the server down
+        logger.exception("tool %s raised", name)
+        return _error(f"{name} failed inside dectree (a bug; the server goes on): see its log")
+    data = result.model_dump(mode="json")
+    return CallToolResult(
+        content=[TextContent(type="text", text=to_json(data).decode())], structured_content=data
+    )
+
+
+_BY_NAME = {tool.name: tool for tool in TOOLS}
+
+
+def _error(message: str) -> CallToolResult:
+    return CallToolResult(content=[TextContent(type="text", text=message)], is_error=True)
+
+
+def _problems(exc: ValidationError) -> str:
+    """Pydantic's errors as `field: message` for a model to read (no input echoed, no URLs)."""
+    out = []
+    for error in exc.errors(include_url=False, include_input=False):
+        where = str(error["loc"][0]) if error["loc"] else "arguments"
+        out.append(f"{where}: {error['msg']}")
+    return "; ".join(dict.fromkeys(out))
+
+
+def _pre_parse(args: type[_Args], arguments: dict[str, Any]) -> dict[str, Any]:
+    """Object and list arguments sent as JSON text (some clients do) parsed into values."""
+    out = dict(arguments)
+    for key, value in arguments.items():
+        field = args.model_fields.get(key)
+        if field is None or field.annotation is str or not isinstance(value, str):
+            continue
+        try:
+            parsed = json.loads(value)
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(parsed, (dict, list)):
+            out[key] = parsed
+    return out
+
+
 def client_name(ctx: Any) -> str | None:
     """The connected client's name: from `initialize`, or from the request's envelope (2026-07-28)."""
-    try:
-        request = ctx.request_context
-    except (AttributeError, ValueError):
-        return None
+    request = getattr(ctx, "request_context", ctx)
     params = getattr(getattr(request, "session", None), "client_params", None)
     name = getattr(getattr(params, "client_info", None), "name", None)
     if isinstance(name, str):
@@ -73,168 +284,110 @@ def client_name(ctx: Any) -> str | None:
     return name if isinstance(name, str) else None
 
 
+# -- the server ---------------------------------------------------------------------------
+
+
 def build_server(walks: Walks, *, runbooks: dict[str, str] | None = None) -> Any:
-    """An `MCPServer` serving `walks`; `runbooks` maps tree id to rendered Markdown."""
-    from mcp.server.mcpserver import Context, MCPServer
-    from mcp.server.mcpserver.exceptions import ToolError
-    from mcp_types import CallToolResult, TextContent
+    """The SDK's low-level `Server` serving `walks`; `runbooks` maps tree id to rendered Markdown."""
+    import mcp_types as types
+    from mcp.server.lowlevel.server import Server
+    from mcp.shared.exceptions import MCPError
 
     from dectree import __version__
 
-    server = MCPServer(
-        "dectree",
-        title="dectree troubleshooting trees",
-        instructions=INSTRUCTIONS,
-        version=__version__,
-        log_level="WARNING",
+    listed = types.ListToolsResult(
+        tools=[
+            types.Tool(
+                name=t.name,
+                description=t.description,
+                input_schema=input_schema(t.args, t.name),
+                output_schema=output_schema(t.result),
+            )
+            for t in TOOLS
+        ]
     )
+    resources: dict[str, tuple[types.Resource, Callable[[], str]]] = {}
 
-    # Tools are coroutines: the SDK runs plain functions in a worker thread, and the
-    # hand-off cost more than the work (about 0.3 ms a step; each journaled event
-    # is one fsync, which a walk waits for anyway).
-    #
-    # The result goes out as one `CallToolResult`: the structured content, and the same
-    # JSON, compact, as the text block older clients read (the SDK's default indents it,
-    # and the transport's cost grows with the size: a step took twice as long).
-    def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        try:
-            result = fn(*args, **kwargs)
-        except ToolFailure as exc:
-            raise ToolError(str(exc)) from None
-        if not isinstance(result, BaseModel):
-            return result
-        data = result.model_dump(mode="json")
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        packed = CallToolResult(
-            content=[TextContent(type="text", text=text)], structured_content=data
+    def resource(uri: str, name: str, description: str, mime: str, text: Callable[[], str]) -> None:
+        resources[uri] = (
+            types.Resource(uri=uri, name=name, description=description, mime_type=mime),
+            text,
         )
-        return cast(T, packed)  # the SDK checks `data` against T's output schema
-
-    Session = Annotated[str, Field(description="The session id start returned")]
-
-    @server.tool(description="List the troubleshooting trees: id, title, purpose, size.")
-    async def trees() -> list[TreeInfo]:
-        return walks.trees()
-
-    @server.tool(
-        description="Find where to start from an error message or a one-sentence description. "
-        "Hits carry a strength (exact, strong, weak); entry is where start(query=...) begins."
-    )
-    async def search(
-        query: Annotated[str, Field(description="Pasted error text or a description")],
-        limit: Annotated[int, Field(ge=1, le=50)] = 10,
-    ) -> SearchResult:
-        return call(walks.search, query, limit)
-
-    @server.tool(
-        description="Start a walk in a tree (tree=...) or from a search (query=...). "
-        "Returns the session id and the first step."
-    )
-    async def start(
-        ctx: Context,
-        tree: Annotated[str | None, Field(description="Tree id, from trees")] = None,
-        query: Annotated[str | None, Field(description="Error text or description")] = None,
-        node: Annotated[str | None, Field(description="Node id to start at (with tree)")] = None,
-        incident: Annotated[str | None, Field(description="Incident or ticket id")] = None,
-        variables: Annotated[
-            dict[str, str] | None, Field(description="Values for {placeholders} in commands")
-        ] = None,
-    ) -> Step:
-        return call(
-            walks.start,
-            tree=tree,
-            query=query,
-            node=node,
-            incident=incident,
-            variables=variables,
-            engineer=client_name(ctx),
-        )
-
-    @server.tool(description="The current step of a walk: prompt, checks, answers.")
-    async def step(session: Session) -> Step:
-        return call(walks.step, session)
-
-    @server.tool(
-        description="Answer the current question by number (1-based) or exact label; "
-        "'Done' after an action, 'Continue' after a non-final escalation."
-    )
-    async def answer(
-        session: Session,
-        choice: Annotated[str | int, Field(description="Answer number or label")],
-    ) -> Step:
-        return call(walks.answer, session, choice)
-
-    @server.tool(
-        description="Record the output of a check you ran (with the user's approval). "
-        "Secrets are redacted before it is written. Returns answers the tree suggests, if any."
-    )
-    async def report_output(
-        session: Session,
-        check: Annotated[int, Field(description="Check number from the step")],
-        output: Annotated[str, Field(description="What the command printed")],
-        exit_code: Annotated[int | None, Field(description="Its exit status")] = None,
-    ) -> Reported:
-        return call(walks.report_output, session, check, output, exit_code)
-
-    @server.tool(description="Undo the last answer.")
-    async def back(session: Session) -> Step:
-        return call(walks.back, session)
-
-    @server.tool(description="Attach a note to the current step (kept in the transcript).")
-    async def note(session: Session, text: str) -> Step:
-        return call(walks.note, session, text)
-
-    @server.tool(description="Set a variable the commands use, e.g. host or namespace.")
-    async def set_variable(session: Session, name: str, value: str) -> Step:
-        return call(walks.set_variable, session, name, value)
-
-    @server.tool(
-        description="End or go on at a conclusion: fixed=true if the resolution fixed it; "
-        "fixed=false follows the tree (usually to an escalation). At an escalation, "
-        "fixed=false ends the walk as escalated."
-    )
-    async def finish(session: Session, fixed: bool) -> Step:
-        return call(walks.finish, session, fixed)
-
-    @server.tool(description="The walk's transcript: 'md' for an incident ticket, or 'json'.")
-    async def export(
-        session: Session,
-        format: Annotated[str, Field(description="'md' or 'json'")] = "md",
-    ) -> Exported:
-        return call(walks.export, session, format)
 
     for tree_id, markdown in sorted((runbooks or {}).items()):
-        _add_runbook(server, tree_id, markdown)
-
-    @server.resource(
-        "dectree://schema/tree",
-        name="tree-schema",
-        description="JSON Schema of the tree format",
-        mime_type="application/json",
+        resource(
+            f"dectree://runbook/{tree_id}",
+            f"runbook-{tree_id}",
+            f"The {tree_id} tree rendered as a runbook",
+            "text/markdown",
+            (lambda md: lambda: md)(markdown),
+        )
+    resource("dectree://schema/tree", "tree-schema", "JSON Schema of the tree format",
+             "application/json", _tree_schema)
+    prompt = types.Prompt(
+        name="diagnose",
+        description="Walk a problem through dectree's trees.",
+        arguments=[types.PromptArgument(name="problem", required=True)],
     )
-    def tree_schema() -> str:
-        import json
 
-        from dectree.model.tree import Tree
+    async def list_tools(ctx: Any, params: Any) -> types.ListToolsResult:
+        return listed
 
-        return json.dumps(Tree.model_json_schema(), indent=2)
+    # A coroutine that does the work in line: a walk's step is a fraction of a
+    # millisecond, less than the hand-off to a worker thread would cost, and each
+    # journaled event is one fsync that the call waits for anyway.
+    async def on_call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
+        client = client_name(ctx) if params.name == "start" else None
+        return call_tool(walks, params.name, params.arguments, client)
 
-    @server.prompt(name="diagnose", description="Walk a problem through dectree's trees.")
-    def diagnose(problem: str) -> str:
-        return DIAGNOSE.format(problem=problem)
+    async def list_resources(ctx: Any, params: Any) -> types.ListResourcesResult:
+        return types.ListResourcesResult(resources=[r for r, _ in resources.values()])
 
-    return server
+    async def read_resource(ctx: Any, params: types.ReadResourceRequestParams) -> types.ReadResourceResult:
+        uri = str(params.uri)
+        if uri not in resources:
+            raise MCPError(code=types.INVALID_PARAMS, message=f"Unknown resource: {uri}", data={"uri": uri})
+        listed_resource, text = resources[uri]
+        return types.ReadResourceResult(
+            contents=[types.TextResourceContents(uri=uri, mime_type=listed_resource.mime_type, text=text())]
+        )
 
+    async def list_prompts(ctx: Any, params: Any) -> types.ListPromptsResult:
+        return types.ListPromptsResult(prompts=[prompt])
 
-def _add_runbook(server: Any, tree_id: str, markdown: str) -> None:
-    @server.resource(  # type: ignore[untyped-decorator]
-        f"dectree://runbook/{tree_id}",
-        name=f"runbook-{tree_id}",
-        description=f"The {tree_id} tree rendered as a runbook",
-        mime_type="text/markdown",
+    async def get_prompt(ctx: Any, params: types.GetPromptRequestParams) -> types.GetPromptResult:
+        if params.name != prompt.name:
+            raise MCPError(code=types.INVALID_PARAMS, message=f"Unknown prompt: {params.name}")
+        problem = (params.arguments or {}).get("problem")
+        if not problem:
+            raise MCPError(code=types.INVALID_PARAMS, message="diagnose needs the argument 'problem'")
+        return types.GetPromptResult(
+            description=prompt.description,
+            messages=[
+                types.PromptMessage(
+                    role="user", content=types.TextContent(type="text", text=DIAGNOSE.format(problem=problem))
+                )
+            ],
+        )
+
+    return Server(
+        "dectree",
+        version=__version__,
+        title="dectree troubleshooting trees",
+        instructions=INSTRUCTIONS,
+        on_list_tools=list_tools,
+        on_call_tool=on_call_tool,
+        on_list_resources=list_resources,
+        on_read_resource=read_resource,
+        on_list_prompts=list_prompts,
+        on_get_prompt=get_prompt,
     )
-    def runbook() -> str:
-        return markdown
+
+
+def _tree_schema() -> str:
+    from dectree.model.tree import Tree
+
+    return json.dumps(Tree.model_json_schema(), indent=2)
 
 
 def runbooks_for(walks: Walks) -> dict[str, str]:
@@ -252,17 +405,30 @@ def serve(
     allowed_origins: list[str] | None = None,
 ) -> None:
     """Serve over stdio, or Streamable HTTP at `http` with Host/Origin checks."""
+    import anyio
+
+    logging.basicConfig(level=logging.WARNING, format="dectree mcp: %(levelname)s %(message)s")
     server = build_server(walks, runbooks=runbooks_for(walks))
     if http is None:
-        server.run("stdio")
+        anyio.run(_serve_stdio, server)
         return
     host, port = http
-    server.run(
-        "streamable-http",
-        host=host,
-        port=port,
-        transport_security=transport_security(host, port, allowed_hosts, allowed_origins),
-    )
+    security = transport_security(host, port, allowed_hosts, allowed_origins)
+    anyio.run(_serve_http, server, host, port, security)
+
+
+async def _serve_stdio(server: Any) -> None:
+    from mcp.server.stdio import stdio_server
+
+    async with stdio_server() as (read_stream, write_stream):
+        await server.run(read_stream, write_stream, server.create_initialization_options())
+
+
+async def _serve_http(server: Any, host: str, port: int, security: Any) -> None:
+    import uvicorn
+
+    app = server.streamable_http_app(transport_security=security, host=host)
+    await uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning")).serve()
 
 
 def transport_security(
@@ -289,4 +455,4 @@ def _loopback(host: str) -> bool:
     return host in ("127.0.0.1", "localhost", "::1", "[::1]") or host.startswith("127.")
 
 
-__all__ = ["build_server", "client_name", "serve", "transport_security"]
+__all__ = ["TOOLS", "build_server", "call_tool", "client_name", "serve", "transport_security"]

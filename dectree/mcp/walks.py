@@ -8,7 +8,9 @@ journaled by the same `Recorder` as the app's, so `dectree sessions` lists
 them, `dectree resume` opens them in the terminal and `dectree export` writes
 their transcripts. A session id the server does not hold in memory is looked
 up in the sessions directory and replayed, so a walk survives a server
-restart (and a walk started in the app can be carried on here).
+restart (and a walk started in the app can be carried on here). The step a
+tool returns is made once per state of the walk: any event of the session
+(a session changes only by its events) makes it stale, so `step` re-reads it.
 
 Nothing here reads or writes a file outside the sessions directory: tree
 paths are fixed when the server starts, and session ids are matched against
@@ -180,6 +182,20 @@ class TreeInfo(BaseModel):
 class _Walk:
     session: Session
     recorder: Recorder
+    shown: Step | None = None
+    """The view of the walk as it stands, until its next event."""
+
+    def __post_init__(self) -> None:
+        # A session changes only by its events: each one makes the view stale.
+        self.session.subscribe(self._forget)
+
+    def _forget(self, _event: object) -> None:
+        self.shown = None
+
+    def view(self) -> Step:
+        if self.shown is None:
+            self.shown = _view(self.session)
+        return self.shown
 
 
 class Walks:
@@ -315,7 +331,7 @@ class Walks:
         return self.step(session.id)
 
     def step(self, session_id: str) -> Step:
-        return _view(self._get(session_id).session)
+        return self._get(session_id).view()
 
     def answer(self, session_id: str, choice: str | int) -> Step:
         session = self._get(session_id).session
@@ -335,7 +351,7 @@ class Walks:
                 raise ToolFailure("this is the last escalation: call finish(fixed=...) to end")
         except WalkError as exc:
             raise ToolFailure(str(exc)) from None
-        return _view(session)
+        return self._view(session)
 
     def back(self, session_id: str) -> Step:
         session = self._get(session_id).session
@@ -343,7 +359,7 @@ class Walks:
             session.back()
         except WalkError as exc:
             raise ToolFailure(str(exc)) from None
-        return _view(session)
+        return self._view(session)
 
     def note(self, session_id: str, text: str) -> Step:
         session = self._get(session_id).session
@@ -351,12 +367,12 @@ class Walks:
         if not text.strip():
             raise ToolFailure("the note is empty")
         session.note(text)
-        return _view(session)
+        return self._view(session)
 
     def set_variable(self, session_id: str, name: str, value: str) -> Step:
         session = self._get(session_id).session
         self._set(session, name, value)
-        return _view(session)
+        return self._view(session)
 
     def report_output(
         self, session_id: str, check: int, output: str, exit_code: int | None = None
@@ -381,7 +397,7 @@ class Walks:
                 suggested=[Answer(number=m.choice + 1, label=m.label) for m in event.suggested],
                 kept_bytes=len(event.output.encode()),
                 cut=event.cut_bytes > 0,
-                step=_view(session),
+                step=self._view(session),
             )
         # An action's or a conclusion's commands have no rules: the run is kept as a
         # note on the step, redacted and cut like a check's output.
@@ -392,7 +408,7 @@ class Walks:
         head = f"Ran command {check} ({status}): {commands[check - 1].redacted}"
         session.note(f"{head}\n\n{kept}" if kept else head)
         return Reported(
-            recorded=True, suggested=[], kept_bytes=len(kept.encode()), cut=cut > 0, step=_view(session)
+            recorded=True, suggested=[], kept_bytes=len(kept.encode()), cut=cut > 0, step=self._view(session)
         )
 
     def finish(self, session_id: str, fixed: bool) -> Step:
@@ -414,7 +430,7 @@ class Walks:
                 session.finish(SessionOutcome.resolved if fixed else SessionOutcome.abandoned)
         except WalkError as exc:
             raise ToolFailure(str(exc)) from None
-        return _view(session)
+        return self._view(session)
 
     def export(self, session_id: str, fmt: str = "md") -> Exported:
         from dectree.records.export import render_json, render_markdown
@@ -487,6 +503,10 @@ class Walks:
         walk = _Walk(session, recorder)
         self.walks[session.id] = walk
         return walk
+
+    def _view(self, session: Session) -> Step:
+        """The step as the tool returns it, made again only after the walk changed."""
+        return self.walks[session.id].view()
 
     def _open(self, session: Session) -> None:
         if session.state is SessionState.finished:

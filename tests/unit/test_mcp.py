@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
+from mcp.shared.exceptions import MCPError
 from mcp_types import Implementation
 
 from dectree.model.catalog import load_catalog
@@ -70,9 +71,13 @@ def run(fn: Callable[[Client], Awaitable[Any]], sessions: Path, **kw: Any) -> An
 
 
 async def call(client: Client, tool: str, **args: Any) -> dict[str, Any]:
+    """A successful call's structured content (the SDK's client has checked it against the
+    tool's output schema), after checking that the text block carries the same JSON."""
     result = await client.call_tool(tool, args)
     assert not result.is_error, f"{tool}({args}) failed: {result.content}"
     assert result.structured_content is not None
+    [block] = result.content
+    assert json.loads(getattr(block, "text", "")) == result.structured_content
     return result.structured_content
 
 
@@ -169,6 +174,10 @@ def test_lists_tools_resources_and_the_diagnose_prompt(tmp_path: Path) -> None:
         prompt = await client.get_prompt("diagnose", {"problem": "checkout is slow"})
         text = prompt.messages[0].content.text
         assert "checkout is slow" in text and "one question at a time" in text.lower()
+        with pytest.raises(MCPError, match="problem"):
+            await client.get_prompt("diagnose", {})
+        with pytest.raises(MCPError, match="Unknown resource"):
+            await client.read_resource("dectree://runbook/nope")
         listed = await call(client, "trees")
         assert {t["id"] for t in listed["result"]} >= {"database", "mcp", "authentication"}
 
@@ -332,16 +341,25 @@ def test_bad_input_to_every_tool_is_a_tool_error_and_the_server_goes_on(tmp_path
         assert "empty" in await fails(client, "note", session=session, text="  ")
         assert "format" in await fails(client, "export", session=session, format="pdf")
         assert "unknown session" in await fails(client, "export", session="0" * 32)
-        # wrong types are refused by the input schema, not a crash
-        await fails(client, "answer", session=session, choice=[1, 2])
-        await fails(client, "report_output", session=session, check="x", output="y")
+        # wrong types are refused by the input schema, not a crash, and the message names
+        # the argument without echoing its value
+        refused = await fails(client, "answer", session=session, choice=[1, 2])
+        assert refused.startswith("bad arguments for answer: choice:"), refused
+        assert "[1, 2]" not in refused
+        refused = await fails(client, "report_output", session=session, check="x", output="y")
+        assert "bad arguments for report_output: check:" in refused
+        assert "choice: Field required" in await fails(client, "answer", session=session)
+        assert "Unknown tool: nope" in await fails(client, "nope")
+        # an object sent as JSON text, as some clients do, is read as the object
+        started = await call(client, "start", tree="database", variables='{"namespace": "prod-ns"}')
+        assert "prod-ns" in json.dumps(started["checks"])
         await call(client, "finish", session=session, fixed=False)
         assert "ended" in await fails(client, "answer", session=session, choice=1)
         # still serving
         assert (await call(client, "step", session=session))["state"] == "finished"
 
     run(go, tmp_path)
-    assert [p.parent for p in tmp_path.rglob("*") if p.is_file()] == [tmp_path]
+    assert {p.parent for p in tmp_path.rglob("*") if p.is_file()} == {tmp_path}
 
 
 def test_secrets_and_variables(tmp_path: Path, trees: dict[str, Tree]) -> None:
@@ -439,3 +457,38 @@ def test_http_address_parsing_and_usage_errors() -> None:
 
 def test_the_bundled_trees_are_what_the_server_serves_by_default() -> None:
     assert bundled_trees_dir().exists()
+
+
+def test_a_step_is_made_once_per_state_of_the_walk_and_again_after_every_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`step` re-reads are served from the last view; any event of the session makes it stale."""
+    import dectree.mcp.walks as walks_module
+    from dectree.mcp.walks import Walks
+
+    made: list[str] = []
+    real_view = walks_module._view
+
+    def counting(session: Any) -> Any:
+        made.append(session.current.node_id)
+        return real_view(session)
+
+    monkeypatch.setattr(walks_module, "_view", counting)
+    walks = Walks(load_catalog([str(TREES)]), tmp_path)
+    first = walks.start(tree="database")
+    session = first.session
+    assert walks.step(session) is first and walks.step(session) is first
+    assert made == ["start"]
+    # a variable changes the filled commands
+    with_ns = walks.set_variable(session, "namespace", "prod-ns")
+    assert "prod-ns" in with_ns.checks[2].command and "prod-ns" not in first.checks[2].command
+    assert walks.step(session) is with_ns
+    moved = walks.answer(session, 1)
+    assert moved.node != "start" and walks.step(session).node == moved.node
+    again = walks.back(session)
+    assert again.node == "start" and again.step == 1 and walks.step(session) is again
+    assert made == ["start", "start", moved.node, "start"]
+    # an event made on the session itself, not through a tool, makes the view stale too
+    walks.walks[session].session.note("seen from the engine")
+    assert walks.step(session) is not again
+    assert len(made) == 5

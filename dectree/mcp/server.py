@@ -4,7 +4,8 @@ Built on the official SDK's low-level `Server` with our own handlers, one table
 of tools (`TOOLS`): each names its arguments model (the input schema, and the
 validator of every call), its result model (the output schema) and the `Walks`
 method it calls. A call validates its arguments, calls the method and sends the
-model as structured content, with the same JSON, compact, in a text block for
+model as structured content, without the fields left at their default (which
+the schema marks optional), with the same JSON, compact, in a text block for
 clients that read only text (as the specification advises). Bad input, a
 `ToolFailure` or arguments the schema refuses, becomes a tool error (`isError`)
 whose message says how to fix the call; any other exception is logged and
@@ -234,7 +235,9 @@ def call_tool(walks: Walks, name: str, arguments: dict[str, Any] | None, client:
     except Exception:  # a bug must not take the server down
         logger.exception("tool %s raised", name)
         return _error(f"{name} failed inside dectree (a bug; the server goes on): see its log")
-    data = result.model_dump(mode="json")
+    # Fields left at their default (null, an empty list, false) are left out: a model reads
+    # less, and the output schema marks exactly those fields optional.
+    data = result.model_dump(mode="json", exclude_defaults=True)
     return CallToolResult(
         content=[TextContent(type="text", text=to_json(data).decode())], structured_content=data
     )

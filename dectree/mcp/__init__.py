@@ -2,8 +2,9 @@
 
 Owns: `walks` (the walks driven by tool calls, no protocol in it: each tool is
 one method returning a pydantic model, bad input is `ToolFailure`), `server`
-(the official SDK's `MCPServer` wired to `walks`, runbooks as resources, the
-`diagnose` prompt, Host/Origin checks over HTTP).
+(the official SDK's low-level `Server` with our own handlers: a table of tools
+over `walks`, runbooks as resources, the `diagnose` prompt, Host/Origin checks
+over HTTP).
 Invariants: a client can neither read files beyond the trees nor write
 outside the sessions directory (session ids are matched, never used as
 paths); secret values never reach a tool result or a journal.

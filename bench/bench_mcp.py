@@ -275,19 +275,6 @@ def raw_report(calls: int, rounds: int, baseline: Path | None) -> None:
     )
 
 
-async def sdk_floor(calls: int) -> list[float]:
-    from mcp import Client
-    from mcp.client.stdio import StdioServerParameters
-
-    params = StdioServerParameters(
-        command=sys.executable, args=[str(HERE / "mcp_floor.py")], env=env_for(ROOT)
-    )
-    async with Client(params) as client:
-        for _ in range(20):
-            await client.call_tool("echo", {"text": "warm"})
-        return [await sdk_timed(client, "echo", {"text": "hello"}) for _ in range(calls)]
-
-
 async def sdk_timed(client: Any, tool: str, args: dict[str, Any]) -> float:
     start = time.perf_counter()
     result = await client.call_tool(tool, args)
@@ -297,44 +284,75 @@ async def sdk_timed(client: Any, tool: str, args: dict[str, Any]) -> float:
     return took
 
 
-async def sdk_dectree(calls: int, sessions: Path) -> dict[str, list[float]]:
+async def sdk_rounds(
+    calls: int, rounds: int, baseline: Path | None, sessions: Path
+) -> tuple[list[float], dict[str, dict[str, list[float]]]]:
+    """The same calls through the SDK's client, all servers open at once, rounds interleaved."""
+    from contextlib import AsyncExitStack
+
     from mcp import Client
     from mcp.client.stdio import StdioServerParameters
 
-    params = StdioServerParameters(
-        command=sys.executable,
-        args=["-m", "dectree", "mcp", str(ROOT / "trees"), "--sessions-dir", str(sessions)],
-        env=env_for(ROOT),
-        cwd=str(ROOT),
-    )
-    out: dict[str, list[float]] = {"step": [], "answer": [], "back": [], "search": []}
-    async with Client(params) as client:
-        started = await client.call_tool("start", {"tree": "database"})
-        session = started.structured_content["session"]
+    def dectree_params(checkout: Path, where: Path) -> StdioServerParameters:
+        return StdioServerParameters(
+            command=sys.executable,
+            args=["-m", "dectree", "mcp", str(ROOT / "trees"), "--sessions-dir", str(where)],
+            env=env_for(checkout),
+            cwd=str(checkout),
+        )
+
+    checkouts = {"dectree": ROOT} if baseline is None else {"baseline": baseline, "dectree": ROOT}
+    async with AsyncExitStack() as stack:
+        floor = await stack.enter_async_context(
+            Client(StdioServerParameters(
+                command=sys.executable, args=[str(HERE / "mcp_floor.py")], env=env_for(ROOT)
+            ))
+        )
+        ours: dict[str, tuple[Any, str]] = {}
+        for name, checkout in checkouts.items():
+            client = await stack.enter_async_context(
+                Client(dectree_params(checkout, sessions / name))
+            )
+            started = await client.call_tool("start", {"tree": "database"})
+            ours[name] = (client, started.structured_content["session"])
         for _ in range(20):
-            await client.call_tool("step", {"session": session})
-        for _ in range(calls):
-            out["step"].append(await sdk_timed(client, "step", {"session": session}))
-            out["answer"].append(await sdk_timed(client, "answer", {"session": session, "choice": 1}))
-            out["back"].append(await sdk_timed(client, "back", {"session": session}))
-        for _ in range(max(20, calls // 4)):
-            out["search"].append(await sdk_timed(client, "search", {"query": QUERY}))
-    return out
+            await floor.call_tool("echo", {"text": "warm"})
+            for client, session in ours.values():
+                await client.call_tool("step", {"session": session})
+                await client.call_tool("search", {"query": QUERY})
+        base: list[float] = []
+        out: dict[str, dict[str, list[float]]] = {
+            name: {k: [] for k in ("step", "answer", "back", "search")} for name in ours
+        }
+        for _ in range(rounds):
+            base += [await sdk_timed(floor, "echo", {"text": "hello"}) for _ in range(calls)]
+            for name, (client, session) in ours.items():
+                times = out[name]
+                for _ in range(calls):
+                    times["step"].append(await sdk_timed(client, "step", {"session": session}))
+                    times["answer"].append(
+                        await sdk_timed(client, "answer", {"session": session, "choice": 1})
+                    )
+                    times["back"].append(await sdk_timed(client, "back", {"session": session}))
+                for _ in range(max(20, calls // 4)):
+                    times["search"].append(await sdk_timed(client, "search", {"query": QUERY}))
+    return base, out
 
 
-def sdk_report(calls: int) -> None:
-    base = asyncio.run(sdk_floor(calls))
+def sdk_report(calls: int, rounds: int, baseline: Path | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        ours = asyncio.run(sdk_dectree(calls, Path(tmp)))
+        base, ours = asyncio.run(sdk_rounds(calls, rounds, baseline, Path(tmp)))
     floor_ms = statistics.median(base) * 1000
-    print(f"\nThe SDK's client (with its output-schema check), {calls} calls, floor first\n")
-    print("| call | median ms | p90 ms | x echo |")
-    print("|---|---:|---:|---:|")
-    print(f"| floor: echo | {floor_ms:.3f} | {sorted(base)[int(len(base) * 0.9)] * 1000:.3f} | 1.00x |")
-    for name, times in ours.items():
-        med = statistics.median(times) * 1000
-        p90 = sorted(times)[int(len(times) * 0.9)] * 1000
-        print(f"| {name} | {med:.3f} | {p90:.3f} | {med / floor_ms:.2f}x |")
+    print(f"\nThe SDK's client (with its output-schema check), {rounds} interleaved rounds of {calls}\n")
+    print("| server | call | median ms | p90 ms | x echo |")
+    print("|---|---|---:|---:|---:|")
+    p90 = sorted(base)[int(len(base) * 0.9)] * 1000
+    print(f"| floor | echo | {floor_ms:.3f} | {p90:.3f} | 1.00x |")
+    for server, calls_of in ours.items():
+        for name, times in calls_of.items():
+            med = statistics.median(times) * 1000
+            p90 = sorted(times)[int(len(times) * 0.9)] * 1000
+            print(f"| {server} | {name} | {med:.3f} | {p90:.3f} | {med / floor_ms:.2f}x |")
 
 
 def main() -> int:
@@ -350,7 +368,7 @@ def main() -> int:
     print(f"load average at start: {load:.2f}")
     raw_report(args.calls, args.rounds, args.baseline)
     if not args.no_sdk:
-        sdk_report(args.calls)
+        sdk_report(args.calls // 2, args.rounds, args.baseline)
     return 0
 
 

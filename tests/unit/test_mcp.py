@@ -494,3 +494,30 @@ def test_a_step_is_made_once_per_state_of_the_walk_and_again_after_every_change(
     walks.walks[session].session.note("seen from the engine")
     assert walks.step(session) is not again
     assert len(made) == 5
+
+
+def test_each_journaled_tool_call_waits_for_one_fsync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The journal's durability contract costs one fsync per event, not more."""
+    import dectree.records.writer as writer
+    from dectree.mcp.walks import Walks
+
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def counting(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    walks = Walks(load_catalog([str(TREES)]), tmp_path)
+    session = walks.start(tree="database").session
+    monkeypatch.setattr(writer.os, "fsync", counting)
+    for call in (lambda: walks.answer(session, 1), lambda: walks.back(session),
+                 lambda: walks.note(session, "a note")):
+        synced.clear()
+        call()
+        assert len(synced) == 1
+    synced.clear()
+    walks.step(session)
+    assert synced == []

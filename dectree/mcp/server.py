@@ -254,9 +254,15 @@ def _problems(exc: ValidationError) -> str:
     """Pydantic's errors as `field: message` for a model to read (no input echoed, no URLs)."""
     out = []
     for error in exc.errors(include_url=False, include_input=False):
-        where = str(error["loc"][0]) if error["loc"] else "arguments"
+        # The argument, then keys inside it; without the union member pydantic names
+        # (choice.str, choice.int), which means nothing to the caller.
+        head, *rest = error["loc"] or ("arguments",)
+        where = ".".join([str(head), *(str(p) for p in rest if p not in _UNION_TAGS)])
         out.append(f"{where}: {error['msg']}")
     return "; ".join(dict.fromkeys(out))
+
+
+_UNION_TAGS = frozenset({"str", "int", "bool", "float", "none", "list", "dict"})
 
 
 def _pre_parse(args: type[_Args], arguments: dict[str, Any]) -> dict[str, Any]:

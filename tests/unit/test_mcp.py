@@ -352,6 +352,9 @@ def test_bad_input_to_every_tool_is_a_tool_error_and_the_server_goes_on(tmp_path
         assert "bad arguments for report_output: check:" in refused
         assert "choice: Field required" in await fails(client, "answer", session=session)
         assert "Unknown tool: nope" in await fails(client, "nope")
+        assert "variables.namespace: Input should be a valid string" in await fails(
+            client, "start", tree="database", variables={"namespace": 5}
+        )
         # an object sent as JSON text, as some clients do, is read as the object
         started = await call(client, "start", tree="database", variables='{"namespace": "prod-ns"}')
         assert "prod-ns" in json.dumps(started["checks"])

@@ -21,6 +21,11 @@ The cache lives in the user's cache directory (`$XDG_CACHE_HOME/dectree/trees`,
 else `~/.cache/dectree/trees`), or `$DECTREE_CACHE_DIR/trees`; never in the
 working directory, so a repository cannot bring entries with it.
 `DECTREE_NO_CACHE=1` turns it off. It never makes a load fail.
+
+Other per-file values are kept the same way (`get`, `put_value`) under a
+part name and a salt that names the code that made them: `dectree validate`
+keeps each file's check facts here (`dectree.check.incremental`), salted with
+the fingerprint of every module a validation runs.
 """
 
 from __future__ import annotations

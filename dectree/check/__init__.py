@@ -1,7 +1,10 @@
 """Checking trees: the networkx graph, the validator, its cache, scenario tests.
 
 Owns: `graph` (all trees as one networkx graph, cross-tree links included),
-`validate` (graph and content checks, `Problem` records sorted), `cache`
+`local` (the checks that see one file, and each tree's `TreeFacts`),
+`crosstree` (the checks across trees, over the facts), `validate` (both, over
+a catalog: `Problem` records sorted), `incremental` (both, file by file, with
+each file's facts kept per content: what `dectree validate` runs), `cache`
 (content-keyed results of `dectree validate`), `scenarios` (each tree's
 scenarios walked through the real `Session`).
 Invariants: problems are data with a code and a position, never prints; the

@@ -104,17 +104,21 @@ def _outcome(args: argparse.Namespace, today: dt.date) -> Outcome | None:
         hit = cache.get(key)
         if hit is not None:
             return hit
-    from dectree.check.validate import validate_catalog  # a cache hit never needs the models
+    from dectree.check.incremental import validate_files  # a cache hit never needs the models
 
-    catalog = load_or_usage_error(args, with_siblings=True, cache=use_cache)
-    if catalog is None:
-        return None
-    problems = validate_catalog(catalog, today=today, max_path=args.max_path)
-    outcome = Outcome(len(catalog.files), sorted(catalog.checked), problems)
+    found = validate_files(
+        args.paths,
+        today=today,
+        max_path=args.max_path,
+        max_bytes=args.max_bytes,
+        cache=use_cache,
+        known={i.path: i.digest for i in inputs} if inputs is not None else None,
+    )
+    outcome = Outcome(len(found.files), found.trees, found.problems)
     if inputs is not None:
         digests = {i.path: i.digest for i in inputs}
         # A file that changed while we read it must not be stored under its old digest.
-        if all(digests.get(t.path) == t.digest for t in catalog.trees.values()):
+        if all(digests.get(path) == digest for path, digest in found.digests.items()):
             cache.put(key, outcome)
     return outcome
 

@@ -112,10 +112,8 @@ def _normalise_breaks(data: Any) -> None:
                 stack.append(value)
 
 
-def load_file(
-    path: Path, *, max_bytes: int = MAX_BYTES, cache: TreeCache | None = None
-) -> tuple[LoadedTree | None, list[Problem]]:
-    """Read, parse and validate one tree file (or take it from `cache` if its bytes are known)."""
+def read_file(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[bytes | None, list[Problem]]:
+    """A tree file's bytes, or the problem that keeps it from being read (DT010, DT004)."""
     name = str(path)
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO or device would block or never end
@@ -126,12 +124,26 @@ def load_file(
                 size = max(os.fstat(handle.fileno()).st_size, len(raw))
                 return None, [
                     problem(
-                        name, 1, 1, "DT004",
+                        name,
+                        1,
+                        1,
+                        "DT004",
                         f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes",
                     )
                 ]
     except OSError as exc:
         return None, [problem(name, 1, 1, "DT010", f"cannot read file: {exc.strerror or exc}")]
+    return raw, []
+
+
+def load_file(
+    path: Path, *, max_bytes: int = MAX_BYTES, cache: TreeCache | None = None
+) -> tuple[LoadedTree | None, list[Problem]]:
+    """Read, parse and validate one tree file (or take it from `cache` if its bytes are known)."""
+    name = str(path)
+    raw, problems = read_file(path, max_bytes=max_bytes)
+    if raw is None:
+        return None, problems
     digest = hashlib.sha256(raw).hexdigest()
     if cache is not None and len(raw) <= max_bytes:
         cached = cache.get_tree(digest)

@@ -21,6 +21,11 @@ The cache lives in the user's cache directory (`$XDG_CACHE_HOME/dectree/trees`,
 else `~/.cache/dectree/trees`), or `$DECTREE_CACHE_DIR/trees`; never in the
 working directory, so a repository cannot bring entries with it.
 `DECTREE_NO_CACHE=1` turns it off. It never makes a load fail.
+
+Other per-file values are kept the same way (`get`, `put_value`) under a
+part name and a salt that names the code that made them: `dectree validate`
+keeps each file's check facts here (`dectree.check.incremental`), salted with
+the fingerprint of every module a validation runs.
 """
 
 from __future__ import annotations
@@ -89,8 +94,11 @@ class TreeCache:
         directory = default_directory()
         return cls(directory) if directory is not None else None
 
-    def _name(self, digest: str, part: str) -> Path:
-        entry = hashlib.sha256(f"{code_fingerprint()}\n{digest}".encode()).hexdigest()
+    def _name(self, digest: str, part: str, salt: str = "") -> Path:
+        key = (
+            f"{code_fingerprint()}\n{salt}\n{digest}" if salt else f"{code_fingerprint()}\n{digest}"
+        )
+        entry = hashlib.sha256(key.encode()).hexdigest()
         return self.directory / entry[:2] / f"{entry}.{part}"
 
     def _secret(self, *, create: bool) -> bytes | None:
@@ -127,11 +135,15 @@ class TreeCache:
             self._broken = True
         return self._key
 
-    def _read(self, digest: str, part: str) -> Any:
+    def get(self, digest: str, part: str, salt: str = "") -> Any:
+        """The value stored as `part` for file content `digest` by code `salt`, or None."""
+        return self._read(digest, part, salt)
+
+    def _read(self, digest: str, part: str, salt: str = "") -> Any:
         key = self._secret(create=False)
         if key is None:
             return None
-        path = self._name(digest, part)
+        path = self._name(digest, part, salt)
         try:
             blob = path.read_bytes()
             os.utime(path)  # recently used: kept when the cache is pruned
@@ -159,23 +171,31 @@ class TreeCache:
         """
         if size > SIZE_LIMIT:
             return
+        self.put_value(digest, "tree", tree)
+
+    def put_value(self, digest: str, part: str, value: Any, salt: str = "") -> None:
+        """Store `value` as `part` for file content `digest` by code `salt`; failures are ignored.
+
+        `salt` names the code that made the value (`get` with another salt
+        never reads it): a part made by more code than `code_fingerprint`
+        covers must say so.
+        """
         key = self._secret(create=True)
         if key is None:
             return
         try:
-            for part, value in (("tree", tree),):
-                target = self._name(digest, part)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-                fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-                try:
-                    with os.fdopen(fd, "wb") as handle:
-                        handle.write(hmac.new(key, body, "sha256").digest())
-                        handle.write(body)
-                    os.replace(tmp, target)
-                except BaseException:
-                    Path(tmp).unlink(missing_ok=True)
-                    raise
+            target = self._name(digest, part, salt)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(hmac.new(key, body, "sha256").digest())
+                    handle.write(body)
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
         except (OSError, pickle.PicklingError, RecursionError):
             return
         self._written += 1

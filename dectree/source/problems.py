@@ -6,6 +6,7 @@ codes lives here so the docs, the validator and the tests share one source.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -97,14 +98,33 @@ CODES: dict[str, tuple[Severity, str]] = {
     "DT220": (Severity.error, "scenario refers to an unknown node or choice"),
     "DT221": (Severity.error, "placeholder where no quoting keeps its value inert"),
     "DT222": (Severity.error, "command with placeholders that the shell parser cannot read"),
-    "DT223": (Severity.error, "`when:` rule that cannot match (bad RE2 expression, or neither output nor exit)"),
-    "DT224": (Severity.error, "`when:` rule or scenario output on a check that is missing or not runnable"),
+    "DT223": (
+        Severity.error,
+        "`when:` rule that cannot match (bad RE2 expression, or neither output nor exit)",
+    ),
+    "DT224": (
+        Severity.error,
+        "`when:` rule or scenario output on a check that is missing or not runnable",
+    ),
     "DT225": (Severity.info, 'question with more than two answers and no "none of these" answer'),
     "DT226": (Severity.warning, "conclusion without symptoms (search cannot find it)"),
     "DT227": (Severity.warning, "command placeholder whose variable has no example"),
     "DT228": (Severity.warning, "question with one answer (it is an action)"),
     "DT229": (Severity.warning, "question with more answers than digits can choose (over 9)"),
 }
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems without repeats, in `Problem` order (path, line, column, level, code, message).
+
+    Sorted on a key tuple, which compares in C: the dataclass's own `<` is a
+    Python call per comparison, a third of a second for 70,000 problems.
+    Problems that come mostly in order (file by file) sort in about one pass.
+    """
+    return sorted(
+        dict.fromkeys(problems),
+        key=lambda p: (p.path, p.line, p.column, p.level, p.code, p.message),
+    )
 
 
 def problem(path: str, line: int, column: int, code: str, message: str) -> Problem:

@@ -20,6 +20,8 @@ import pytest
 
 import dectree.model.catalog as catalog_module
 import dectree.model.treecache as treecache
+from dectree.check.incremental import FactsStore
+from dectree.check.local import TreeFacts
 from dectree.cli import main
 from dectree.model.catalog import load_catalog
 from dectree.model.treecache import TreeCache, default_directory
@@ -162,12 +164,23 @@ def test_pruning_keeps_the_most_recently_used_entries(tmp_path: Path) -> None:
 
 # -- the differential test: incremental runs against cold runs --------------------------
 
+SPIN = """spin:
+    kind: action
+    prompt: Again.
+    next: {next}"""
 
-def _edits(rng: random.Random, ids: list[str]) -> tuple[str, str]:
-    """One random edit: (tree to rewrite, its new text)."""
+
+def _edits(rng: random.Random, ids: list[str], current: dict[str, str]) -> tuple[str, str | None]:
+    """One random edit: (tree to rewrite, its new text, or None to remove the file).
+
+    Besides edits inside one tree, the cross-tree cases: a link into a tree
+    that is then renamed or removed, a loop closed across two trees (with and
+    without a way out), a tree id duplicated and then fixed, and an edit that
+    moves a file's lines without changing its tree.
+    """
     tree_id = rng.choice(ids)
-    other = rng.choice(ids)
-    kind = rng.randrange(8)
+    other = rng.choice([i for i in ids if i != tree_id])
+    kind = rng.randrange(13)
     if kind == 0:
         return tree_id, tree_text(tree_id, f"{other}:last", LAST)
     if kind == 1:
@@ -182,6 +195,18 @@ def _edits(rng: random.Random, ids: list[str]) -> tuple[str, str]:
         return tree_id, "id: [unclosed\n"  # not YAML
     if kind == 6:
         return tree_id, tree_text(other, "done")  # a duplicate tree id
+    if kind == 7:  # half of a loop across two trees: q -> other:spin, spin -> other:spin
+        way_out = rng.random() < 0.5
+        extra = SPIN.format(next=f"{other}:spin") + ("\n  " + LAST if way_out else "")
+        return tree_id, tree_text(tree_id, f"{other}:spin", extra)
+    if kind == 8:  # the tree renamed: links into it now dangle
+        return tree_id, tree_text(f"{tree_id}-renamed", f"{other}:last", LAST)
+    if kind == 9:
+        return tree_id, None  # a removed file
+    if kind == 10 and tree_id in current:  # the same tree, every line moved down
+        return tree_id, "# moved\n" * rng.randrange(1, 4) + current[tree_id]
+    if kind == 11 and tree_id in current:  # the same tree, key order and spacing changed
+        return tree_id, current[tree_id].replace("title:", "\ntitle:", 1)
     return tree_id, tree_text(tree_id, "done")
 
 
@@ -192,7 +217,44 @@ def _validate(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, obje
     return code, json.loads(out)
 
 
-@pytest.mark.parametrize("seed", range(4))
+def _differential(
+    seed: int,
+    tmp_path: Path,
+    cache_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    steps: int = 16,
+) -> None:
+    rng = random.Random(seed)
+    ids = ["a", "b", "c", "d", "e"]
+    folder = tmp_path / "set"
+    folder.mkdir(parents=True)
+    current: dict[str, str] = {}
+    for number, tree_id in enumerate(ids):
+        current[tree_id] = tree_text(tree_id, f"{ids[(number + 1) % len(ids)]}:last", LAST)
+        (folder / f"{tree_id}.yaml").write_text(current[tree_id])
+    monkeypatch.chdir(tmp_path)
+    for step in range(steps):
+        tree_id, text = _edits(rng, ids, current)
+        path = folder / f"{tree_id}.yaml"
+        if text is None:
+            path.unlink(missing_ok=True)
+            current.pop(tree_id, None)
+        else:
+            path.write_text(text)
+            current[tree_id] = text
+        # the whole set, and one file named (its siblings are context for links)
+        for named in (str(folder), str(path) if path.exists() else str(folder)):
+            incremental = _validate(capsys, named)
+            cold = _validate(capsys, "--no-cache", named)
+            where = f"seed {seed}, step {step}, {named}: {tree_id} <- {(text or 'removed')[:40]!r}"
+            assert incremental == cold, where
+        if step % 6 == 5:  # and a result cache that is gone: the per-file caches alone
+            shutil.rmtree(cache_dir.parent / "validate", ignore_errors=True)
+
+
+@pytest.mark.parametrize("seed", range(8))
 def test_incremental_runs_give_what_cold_runs_give(
     seed: int,
     tmp_path: Path,
@@ -200,27 +262,34 @@ def test_incremental_runs_give_what_cold_runs_give(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    rng = random.Random(seed)
-    ids = ["a", "b", "c", "d", "e"]
-    folder = tmp_path / "set"
-    folder.mkdir()
-    for number, tree_id in enumerate(ids):
-        (folder / f"{tree_id}.yaml").write_text(
-            tree_text(tree_id, f"{ids[(number + 1) % len(ids)]}:last", LAST)
-        )
-    monkeypatch.chdir(tmp_path)
-    for step in range(12):
-        tree_id, text = _edits(rng, ids)
-        path = folder / f"{tree_id}.yaml"
-        if rng.random() < 0.15 and path.exists():
-            path.unlink()  # a removed file
-        else:
-            path.write_text(text)
-        incremental = _validate(capsys, str(folder))
-        cold = _validate(capsys, "--no-cache", str(folder))
-        assert incremental == cold, f"seed {seed}, step {step}: {tree_id} <- {text[:40]!r}"
-        if step == 5:  # and a result cache that is gone: the tree cache alone
-            shutil.rmtree(cache_dir.parent / "validate", ignore_errors=True)
+    _differential(seed, tmp_path, cache_dir, capsys, monkeypatch)
+
+
+def test_the_differential_test_sees_a_broken_incremental_path(
+    tmp_path: Path,
+    cache_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Facts served for the wrong file (a store that ignores the digest) must fail it."""
+    served: dict[str, TreeFacts] = {}
+    real_get = FactsStore.get
+
+    def stale(self: FactsStore, digest: str) -> TreeFacts | None:
+        found = real_get(self, digest)
+        if found is None:
+            return None
+        return served.setdefault(found.tree_id, found)  # the first facts seen for the tree
+
+    monkeypatch.setattr(FactsStore, "get", stale)
+    failures = 0
+    for seed in range(4):
+        try:
+            _differential(seed, tmp_path / str(seed), cache_dir, capsys, monkeypatch)
+        except AssertionError:
+            failures += 1
+        served.clear()
+    assert failures > 0
 
 
 def test_files_over_the_size_limit_are_not_stored(
@@ -234,3 +303,79 @@ def test_files_over_the_size_limit_are_not_stored(
     monkeypatch.setattr(treecache, "SIZE_LIMIT", large)
     load_catalog([str(trees)], cache=True)
     assert len(entries(cache_dir)) == 2
+
+
+# -- per-file facts: what `dectree validate` keeps so that one changed file is all it reads ---
+
+
+def _many(folder: Path, count: int = 6) -> list[Path]:
+    folder.mkdir()
+    paths = []
+    for number in range(count):
+        path = folder / f"t{number}.yaml"
+        path.write_text(tree_text(f"t{number}", f"t{(number + 1) % count}:last", LAST))
+        paths.append(path)
+    return paths
+
+
+def test_one_changed_file_is_the_only_one_read_or_unpickled_as_a_tree(
+    tmp_path: Path,
+    cache_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    paths = _many(tmp_path / "set")
+    monkeypatch.chdir(tmp_path)
+    first = _validate(capsys, str(tmp_path / "set"))
+    assert len(list(cache_dir.rglob("*.facts"))) == len(paths)
+    reads = count_reads(monkeypatch)
+    trees: list[str] = []
+    real_get_tree = TreeCache.get_tree
+    monkeypatch.setattr(
+        TreeCache,
+        "get_tree",
+        lambda self, digest: trees.append(digest) or real_get_tree(self, digest),
+    )
+    paths[2].write_text(paths[2].read_text().replace("Up?", "Up at all?"))
+    second = _validate(capsys, str(tmp_path / "set"))
+    assert second == first  # a prompt reworded: no problem changes
+    assert len(reads) == 1 and len(trees) == 1  # the changed file: a miss in the tree cache
+    paths[3].write_text("# a comment\n" + paths[3].read_text())  # every line moves
+    third = _validate(capsys, str(tmp_path / "set"))
+    assert len(reads) == 2 and len(trees) == 2
+    assert third == _validate(capsys, "--no-cache", str(tmp_path / "set"))
+
+
+def test_facts_entries_are_trusted_only_when_signed_by_this_code(
+    tmp_path: Path,
+    cache_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    paths = _many(tmp_path / "set")
+    (tmp_path / "set" / "t1.yaml").write_text(tree_text("t1", "t9:nowhere"))  # a dangling link
+    monkeypatch.chdir(tmp_path)
+    cold = _validate(capsys, "--no-cache", str(tmp_path / "set"))
+    assert not cache_dir.exists()  # --no-cache keeps nothing
+    _validate(capsys, str(tmp_path / "set"))
+    facts = sorted(cache_dir.rglob("*.facts"))
+    assert len(facts) == len(paths)
+    for entry in facts[:3]:  # damaged, truncated, signed with another key
+        blob = bytearray(entry.read_bytes())
+        blob[-3] ^= 0xFF
+        entry.write_bytes(bytes(blob))
+    facts[3].write_bytes(facts[3].read_bytes()[:40])
+    facts[4].write_bytes(b"\0" * 32 + pickle.dumps("not facts"))
+    shutil.rmtree(cache_dir.parent / "validate", ignore_errors=True)
+    reads = count_reads(monkeypatch)
+    assert _validate(capsys, str(tmp_path / "set")) == cold
+    assert len(reads) == 5  # every damaged entry was a miss, and the file read again
+    # Entries made by other code (another version, an edited checkout) are never read.
+    monkeypatch.setattr("dectree.check.incremental.code_fingerprint", lambda: "other code")
+    shutil.rmtree(cache_dir.parent / "validate", ignore_errors=True)
+    assert _validate(capsys, str(tmp_path / "set")) == cold
+    assert len(reads) == 5 + len(paths)
+    monkeypatch.setenv("DECTREE_NO_CACHE", "1")
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    assert _validate(capsys, str(tmp_path / "set")) == cold
+    assert not cache_dir.exists()

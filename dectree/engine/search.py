@@ -25,7 +25,7 @@ import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from dectree.engine.terms import SYNONYM_WEIGHT, Slot, field_terms, query_slots, stem
@@ -61,6 +61,11 @@ STRENGTHS = ("exact", "strong", "weak")
 
 _PARAMS = {"k1": 1.2, "b": 0.5}  # BM25 saturation and length normalisation
 _MIN_QUERY_IN_SYMPTOM = 8
+# The query inside a longer symptom is exact only when it is most of it and more
+# than a phrase: "timed out" inside "Read timed out", or "nobody can log in"
+# inside a sentence about clocks, say too little to open a question at once.
+_MIN_SHARE_OF_SYMPTOM = 0.5
+_MIN_WORDS_IN_SYMPTOM = 3
 _TREE_LEVEL_PENALTY = 0.001
 # A term in more nodes than this only adds weight to nodes already found.
 _COMMON_POSTINGS = 2_000
@@ -326,18 +331,20 @@ class SearchIndex:
             symptom = self._symptom_norm[i]
             if symptom and symptom in norm:
                 found[i] = len(symptom) / len(norm)
-        if len(norm) < _MIN_QUERY_IN_SYMPTOM or not words:
+        if len(norm) < _MIN_QUERY_IN_SYMPTOM or len(words) < _MIN_WORDS_IN_SYMPTOM:
             return found
         # The query inside a symptom: its inner words are whole words of the symptom;
         # the first and last may be cut short.
-        inner = words[1:-1] if len(words) >= 3 else [w for w in words if w in self._symptom_words]
+        inner = words[1:-1]
         if not inner or any(w not in self._symptom_words for w in inner):
             return found
         sets = sorted((self._symptom_words[w] for w in inner), key=len)
         for i in set.intersection(*sets) if len(sets) > 1 else sets[0]:
             symptom = self._symptom_norm[i]
             if i not in found and norm in symptom:
-                found[i] = len(norm) / len(symptom)
+                share = len(norm) / len(symptom)
+                if share >= _MIN_SHARE_OF_SYMPTOM:
+                    found[i] = share
         return found
 
     def _idf(self, term: str) -> float:
@@ -572,12 +579,17 @@ def entry(trees: Mapping[str, Tree], hits: list[Hit]) -> Start | None:
     if top.strength == "exact":
         rivals = [h for h in hits if h.strength == "exact" and h.share >= top.share - 1e-9]
         if len({h.tree_id for h in rivals}) == 1:
-            return _start_at_hit(trees[top.tree_id], top)
-        # The same symptom in several trees: follow the ranking, unless the
-        # other words of the query point to a tree without that symptom.
+            return _start_in_tree(trees[top.tree_id], rivals)
+        # The same symptom in several trees: the other words of the query choose
+        # ("psql: ... Connection refused" is the database tree's, not connectivity's).
+        # When they point nowhere, the first tree by id would be a guess: the walk
+        # starts at the first question of no tree, and the results show the rivals.
         tree_id = _best_tree(hits)
-        if tree_id is None or any(h.tree_id == tree_id for h in rivals):
-            return _start_at_hit(trees[top.tree_id], top)
+        if tree_id is None:
+            return None
+        chosen = next((h for h in rivals if h.tree_id == tree_id), None)
+        if chosen is not None:
+            return _start_at_hit(trees[tree_id], chosen)
     elif top.strength == "strong":
         rival = next(
             (h for h in hits[1:] if h.tree_id != top.tree_id and h.strength == "strong"), None
@@ -597,6 +609,59 @@ def entry(trees: Mapping[str, Tree], hits: list[Hit]) -> Start | None:
         None,
         "no step matches clearly: start at the tree's first question",
     )
+
+
+def _start_in_tree(tree: Tree, rivals: list[Hit]) -> Start:
+    """Where to start for equally good exact hits in one tree.
+
+    One symptom listed at two steps ("i/o timeout" at a DNS conclusion and at a
+    timeout question) must not open the first by id: the walk starts at the
+    one the other words of the query clearly favour, else at the step that comes
+    first on the way to all of them, else at the tree's first question.
+    """
+    starts = [_start_at_hit(tree, hit) for hit in rivals]
+    if len({(s.node_id, s.choice) for s in starts}) == 1:
+        return starts[0]
+    # The other words of the query may still tell them apart clearly.
+    scored = sorted(rivals, key=lambda hit: -hit.score)
+    if scored[0].score >= scored[1].score * _TREE_MARGIN:
+        return _start_at_hit(tree, scored[0])
+    for start in starts:
+        if all(_reaches(tree, start.node_id, other.node_id) for other in starts):
+            return replace(start, target=None, choice=None)  # no answer is surer than another
+    return Start(
+        tree.id,
+        tree.start,
+        "weak",
+        None,
+        None,
+        None,
+        "the match is listed at several steps of this tree: start at its first question",
+    )
+
+
+def _reaches(tree: Tree, source: str, target: str) -> bool:
+    """Whether a walk from `source` can come to `target` within the tree."""
+    seen = {source}
+    stack = [source]
+    while stack:
+        node_id = stack.pop()
+        if node_id == target:
+            return True
+        node = tree.nodes.get(node_id)
+        nexts = (
+            [c.next for c in node.choices]
+            if isinstance(node, Question)
+            else [node.next]
+            if isinstance(node, Action)
+            else []
+        )
+        for ref in nexts:
+            owner, nxt = split_ref(ref, tree.id)
+            if owner == tree.id and nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return False
 
 
 def _best_tree(hits: list[Hit]) -> str | None:

@@ -303,3 +303,27 @@ async def test_the_tree_enter_goes_to_is_listed_first(make_app: MakeApp) -> None
         assert results.targets == [None, ("db", "start"), ("db", "pool"), None, ("net", "listening")]
         results.show_hits(hits, trees, "q")
         assert results.targets[:2] == [None, ("net", "listening")]
+
+
+async def test_a_pasted_stack_trace_is_searched_whole(make_app: MakeApp) -> None:
+    """Input keeps a paste's first line; the error of a trace is on its last."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        box = app.screen.query_one(Input)
+        trace = (
+            "Traceback (most recent call last):\n"
+            '  File "/srv/app/db.py", line 12, in connect\n'
+            "    conn = pool.getconn()\n"
+            "\x1b[31mpsycopg2.OperationalError: FATAL:  sorry, too many clients already\x1b[0m\n"
+        )
+        box.post_message(events.Paste(trace))
+        await pilot.pause()
+        assert box.value.startswith("Traceback (most recent call last): File ")
+        assert box.value.endswith("FATAL: sorry, too many clients already")
+        assert "\x1b" not in box.value and "[31m" not in box.value
+        await pilot.press("enter")
+        await pilot.pause()
+        assert walk(app).session.current.tree_id == "db"

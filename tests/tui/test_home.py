@@ -32,7 +32,7 @@ async def test_search_lists_matching_steps_across_trees(make_app: MakeApp) -> No
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.press(*"too many clients")
+        await pilot.press(*"sorry, too many clients already")
         await pilot.pause()
         results = app.screen.query_one(ResultList)
         assert results.targets[0] is None  # the heading of the first tree's group

@@ -132,9 +132,19 @@ def test_exact_match_ignores_case_and_whitespace(index: SearchIndex) -> None:
     assert (hits[0].ref, hits[0].strength) == ("db:pool", "exact")
 
 
-def test_query_inside_a_symptom_is_exact(index: SearchIndex) -> None:
-    hits = index.search("too many cli")
+def test_query_inside_a_symptom_is_exact_when_it_is_most_of_it(index: SearchIndex) -> None:
+    hits = index.search("sorry, too many clients")
     assert (hits[0].ref, hits[0].strength) == ("db:pool", "exact")
+    assert hits[0].share >= 0.5
+
+
+def test_a_fragment_of_a_symptom_is_not_exact(index: SearchIndex) -> None:
+    """A phrase that is a small part of a symptom ("timed out" inside "Read timed
+    out") says too little to open a step at once: found, but not exact."""
+    for fragment in ("too many cli", "too many clients", "sorry, too"):
+        hits = index.search(fragment)
+        assert hits[0].ref == "db:pool", fragment
+        assert hits[0].strength != "exact", fragment
 
 
 def test_tree_symptoms_lead_to_the_start_node(index: SearchIndex) -> None:
@@ -308,9 +318,13 @@ def test_an_exact_symptom_in_several_trees_defers_to_the_other_words() -> None:
     start = entry(trees, index.search("remote mcp server crashed: Connection refused"))
     assert start is not None
     assert (start.tree_id, start.node_id, start.strength) == ("mcp", "srv", "weak")
-    # Otherwise the ranking decides among the trees that have it (ties by id).
+    # Among the trees that have it, the other words choose: not the first tree by id.
     start = entry(trees, index.search("tcp listener: Connection refused"))
+    assert start is not None and (start.ref, start.strength) == ("net:refused", "exact")
+    start = entry(trees, index.search("postgres stopped: Connection refused"))
     assert start is not None and (start.ref, start.strength) == ("db:down", "exact")
+    # Nothing else to go on: no tree is guessed (the results show both).
+    assert entry(trees, index.search("Connection refused")) is None
 
 
 def test_search_over_100k_nodes_finds_the_right_node() -> None:
@@ -354,3 +368,78 @@ def test_search_over_100k_nodes_finds_the_right_node() -> None:
     hits = big.search(queries[4], limit=len(holding) + 5)
     assert {h.ref for h in hits} == holding
     assert {h.ref for h in hits[: len(both)]} == both
+
+
+def _two_branch_tree() -> Tree:
+    """start -> dns (-> dns-down) | tcp (-> fw); "i/o timeout" is listed at dns-down and tcp."""
+    return tree(
+        "net",
+        {
+            "start": {
+                "prompt": "Which layer fails",
+                "choices": [{"label": "DNS", "next": "dns"}, {"label": "TCP", "next": "tcp"}],
+            },
+            "dns": {
+                "prompt": "Does the resolver answer",
+                "choices": [{"label": "No", "next": "dns-down"}, {"label": "Yes", "next": "fw"}],
+            },
+            "tcp": {
+                "prompt": "Where does the connection time out",
+                "symptoms": ["i/o timeout"],
+                "choices": [{"label": "Dropped", "next": "fw"}, {"label": "Other", "next": "fw"}],
+            },
+            "dns-down": {
+                "title": "Upstream resolver down",
+                "symptoms": ["i/o timeout"],
+                "root_cause": "the upstream resolver on udp port 53 stopped answering lookup",
+            },
+            "fw": {"title": "Firewall drops it"},
+        },
+    )
+
+
+def test_one_symptom_at_two_unrelated_steps_opens_neither() -> None:
+    """A literal listed at a question and at a conclusion on another branch: the
+    first by id would be a guess, so the walk starts at the tree's first question."""
+    trees = {"net": _two_branch_tree()}
+    hits = SearchIndex(trees).search("read: i/o timeout after 30s")
+    assert [h.strength for h in hits[:2]] == ["exact", "exact"]
+    start = entry(trees, hits)
+    assert start is not None
+    assert (start.ref, start.strength, start.choice) == ("net:start", "weak", None)
+
+
+def test_one_symptom_at_two_steps_goes_where_the_other_words_point() -> None:
+    trees = {"net": _two_branch_tree()}
+    hits = SearchIndex(trees).search(
+        "lookup api on 10.96.0.10:53: read udp 10.0.0.1:53: i/o timeout: upstream resolver"
+    )
+    start = entry(trees, hits)
+    assert start is not None
+    assert (start.ref, start.target, start.strength) == ("net:dns", "dns-down", "exact")
+
+
+def test_one_symptom_at_two_steps_on_one_path_opens_the_first_without_a_suggestion() -> None:
+    base = _two_branch_tree()
+    nodes = base.model_dump(mode="json", exclude_none=True)["nodes"]
+    nodes["dns"]["symptoms"] = ["i/o timeout"]  # dns leads to dns-down: it comes first
+    nodes["tcp"].pop("symptoms")
+    for node in nodes.values():
+        node.pop("kind", None)
+    trees = {"net": tree("net", nodes)}
+    start = entry(trees, SearchIndex(trees).search("read: i/o timeout after 30s"))
+    assert start is not None
+    assert (start.ref, start.strength, start.choice) == ("net:dns", "exact", None)
+
+
+def test_one_symptom_at_two_answers_of_one_question_suggests_neither() -> None:
+    base = _two_branch_tree()
+    nodes = base.model_dump(mode="json", exclude_none=True)["nodes"]
+    nodes["tcp"].pop("symptoms")
+    nodes["fw"]["symptoms"] = ["i/o timeout"]  # dns decides both: No -> dns-down, Yes -> fw
+    for node in nodes.values():
+        node.pop("kind", None)
+    trees = {"net": tree("net", nodes)}
+    start = entry(trees, SearchIndex(trees).search("read: i/o timeout after 30s"))
+    assert start is not None
+    assert (start.ref, start.strength, start.choice, start.target) == ("net:dns", "exact", None, None)

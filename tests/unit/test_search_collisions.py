@@ -32,7 +32,9 @@ SHARED: dict[str, str] = {
     # server's pod down is one case of connectivity's general cause.
     "503 service temporarily unavailable": "mcp:conc-server-down, connectivity:c-svc-no-endpoints",
     # The same kernel message, reached from a network walk or a USE walk.
-    "nf_conntrack: table full, dropping packet": "performance, connectivity:c-conntrack-full",
+    "nf_conntrack: table full, dropping packet": (
+        "performance:conntrack-full, connectivity:c-conntrack-full"
+    ),
 }
 
 

@@ -22,6 +22,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 
 from dectree.app.host import AppHost, host
 from dectree.app.safe import one_line, plain
+from dectree.app.widgets.query_input import QueryInput
 from dectree.app.widgets.results import ResultList
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ SEARCH_LIMIT = 50
 SHOWN_LIMIT = 12
 
 
-class SearchBox(Input):
+class SearchBox(QueryInput):
     """The search field: Down moves to the results, Esc clears; `/` in an empty box is the search key."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

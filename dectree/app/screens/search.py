@@ -21,6 +21,7 @@ from textual.widgets import Input, Static
 from dectree.app.host import AppHost, host
 from dectree.app.safe import one_line, plain
 from dectree.app.screens.home import SEARCH_LIMIT, SHOWN_LIMIT
+from dectree.app.widgets.query_input import QueryInput
 from dectree.app.widgets.results import ResultList
 from dectree.engine.search import Start, entry, start_at, worth_showing
 from dectree.engine.session import tree_map
@@ -47,7 +48,7 @@ class SearchScreen(ModalScreen[tuple[Start, str, int] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog full"):
             yield Static(Content.styled("Search all trees", "bold"), classes="dialog-title")
-            yield Input(
+            yield QueryInput(
                 self._query,
                 placeholder="Paste an error message or describe the symptom",
                 id="walk-search",

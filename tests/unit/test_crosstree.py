@@ -146,3 +146,35 @@ def test_a_loop_across_two_trees_is_one_loop(tmp_path: Path, way_out: bool) -> N
         ("DT206" if way_out else "DT205", "a.yaml", "spin --> b:spin --> spin")
     ]
     assert loops == sorted(reference(catalog) & set(loops))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_compact_path_for_huge_trees_gives_networkx_components_and_reach(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above `COMPACT_ABOVE` nodes the components and the reach from the start are
+    found over lists of ints instead of a networkx graph (memory at 100,000 nodes):
+    on random graphs, small enough to check both ways, the answers are the same."""
+    import dectree.check.local as local
+
+    rng = random.Random(seed)
+    size = rng.randint(1, 60)
+    succ = [
+        tuple(rng.sample(range(size), rng.randint(0, min(3, size))))
+        for _ in range(size)
+    ]
+    start = rng.randrange(size)
+
+    def sinks_first(components: list[list[int]]) -> bool:
+        where = {node: i for i, members in enumerate(components) for node in members}
+        return all(
+            where[nxt] <= where[node] for node, nexts in enumerate(succ) for nxt in nexts
+        )
+
+    by_networkx = local.strong_components(succ)
+    reach_networkx = local.reached_from(succ, start)
+    monkeypatch.setattr(local, "COMPACT_ABOVE", 0)
+    compact = local.strong_components(succ)
+    assert sorted(map(sorted, compact)) == sorted(map(sorted, by_networkx))
+    assert sinks_first(compact) and sinks_first(by_networkx)
+    assert local.reached_from(succ, start) == reach_networkx

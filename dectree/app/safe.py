@@ -75,6 +75,22 @@ def rich_text(text: str, style: str = "") -> Text:
     return Text(clean(text), style=style)
 
 
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+CODE_STYLE = "$text-accent"
+
+
 def paragraph(text: str, style: str = "") -> Content:
-    """Untrusted prose (a prompt, a root cause) reflowed and as literal `Content`."""
-    return plain(prose(text), style)
+    """Untrusted prose (a prompt, a root cause) reflowed and as literal `Content`;
+    `code spans` drop their backticks and are drawn as code, as in a node's detail."""
+    flat = prose(text)
+    if "`" not in flat:
+        return plain(flat, style)
+    parts: list[Content] = []
+    at = 0
+    for match in _CODE_SPAN.finditer(flat):
+        parts.append(Content(flat[at : match.start()]))
+        parts.append(Content.styled(match[1], CODE_STYLE))
+        at = match.end()
+    parts.append(Content(flat[at:]))
+    joined = Content("").join(parts)
+    return joined.stylize_before(style) if style else joined

@@ -109,12 +109,21 @@ def _conclusion_rows(t: Transcript) -> list[tuple[str, str]]:
         name += f": reached at step {c.step}, not confirmed yet"
         key = "Conclusion reached"
     rows = [(key, name)]
-    if c.outcome:
-        kind = f"{md_text(c.outcome)} (the tree's outcome for this conclusion)"
+    if c.outcome and c.fixed is not False:  # a resolution that did not fix it: its kind is moot
+        kind = CONCLUSION_KIND.get(c.outcome, md_text(c.outcome))
         if c.level:
             kind += f", level {md_text(c.level)}"
-        rows.append(("Conclusion kind", kind))
+        rows.append(("What the tree offers", kind))
     return rows
+
+
+# A conclusion's kind as the tree states it, worded so that it never reads as
+# the outcome of the walk ("resolved" beside "Escalated to L2" did).
+CONCLUSION_KIND = {
+    "resolved": "a fix",
+    "workaround": "a workaround",
+    "escalate": "an escalation",
+}
 
 
 def _cause_heading(t: Transcript) -> str:
@@ -290,7 +299,11 @@ def _commands(t: Transcript) -> list[str]:
             f"{u.step} (gone back from)" if u.undone else str(u.step) for u in uses
         )
         body += [f"# step {numbers}: {label}", command.rstrip("\n")]
-    lines = ["Copied during the walk (secret values left as `{name}`):", ""] if body else []
+    lines = (
+        ["Copied during the walk (values not set, and secret ones, left as `{name}`):", ""]
+        if body
+        else []
+    )
     lines += md_code_block("\n".join(body), "sh") if body else []
     shown = len({(c.tree_id, c.node_id, c.index) for c in t.commands if not c.copied})
     if shown:

@@ -189,3 +189,15 @@ async def test_the_next_nodes_details_are_prepared_while_a_step_is_read() -> Non
                     assert width in visual(shown)._lines, text
             await pilot.press("1")
             await pilot.pause()
+
+
+def test_code_spans_in_prose_fields_are_drawn_as_code_without_backticks() -> None:
+    """Root causes, steps and verify lines are prose, not Markdown widgets; their
+    `code` was shown with raw backticks while a question's detail drew it as code."""
+    from dectree.app.safe import CODE_STYLE, paragraph
+
+    content = paragraph("Set `listen_addresses = '*'` and run `[red]ss -ltnp[/]`; a ` alone stays", "bold")
+    assert content.plain == "Set listen_addresses = '*' and run [red]ss -ltnp[/]; a ` alone stays"
+    code = [content.plain[s.start : s.end] for s in content.spans if s.style == CODE_STYLE]
+    assert code == ["listen_addresses = '*'", "[red]ss -ltnp[/]"]  # markup stays literal
+    assert any(s.style == "bold" and s.start == 0 and s.end == len(content.plain) for s in content.spans)

@@ -237,7 +237,7 @@ async def test_resolved_conclusion(make_app: MakeApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         text = screen_text(app)
-        for part in ("RESOLVED", "Root cause", "Resolution", "Verify", "Roll back"):
+        for part in ("FIX", "Root cause", "Resolution", "Verify", "Roll back"):
             assert part in text
         await pilot.press("1")
         await pilot.pause()

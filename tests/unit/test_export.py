@@ -401,8 +401,18 @@ def test_fixed_and_the_conclusion_kind_are_both_shown(tmp_path: Path, catalog: C
     path = resolved_across_trees(tmp_path, catalog)
     markdown = render_markdown(build_transcript(read_journal(path)))
     assert "| **Outcome** | Fixed (the engineer's answer at step 4) |" in markdown
-    assert "| **Conclusion kind** | workaround (the tree's outcome for this conclusion) |" in markdown
+    assert "| **What the tree offers** | a workaround |" in markdown
     assert "| **Outcome** | Workaround |" not in markdown
+
+
+def test_a_conclusion_that_did_not_fix_it_does_not_show_its_kind(
+    tmp_path: Path, catalog: Catalog
+) -> None:
+    """'resolved' beside 'Escalated to L2' read as a contradiction: the kind of a
+    resolution that was tried and failed says nothing more."""
+    markdown = render_markdown(build_transcript(read_journal(escalated(tmp_path, catalog))))
+    assert "| **Conclusion tried** |" in markdown
+    assert "What the tree offers" not in markdown and "Conclusion kind" not in markdown
 
 
 def test_an_earlier_abandoned_walk_for_the_same_incident_is_named(

@@ -52,6 +52,10 @@ def contact_widget(level: Level, contact: Contact | None) -> Static:
     return Static(Content("\n").join(lines), classes="contact")
 
 
+KIND_TEXT = {Outcome.resolved: "FIX", Outcome.workaround: "WORKAROUND", Outcome.escalate: "ESCALATE"}
+"""The badge of a conclusion: the kind of resolution it offers."""
+
+
 def conclusion_widgets(
     session: Session, node: Conclusion, filled: Sequence[FilledCommand], fill: Fill = unfilled
 ) -> list[Widget]:
@@ -60,7 +64,9 @@ def conclusion_widgets(
     `fill` fills the values known into prose (root cause, steps, verify, roll back).
     """
     style = OUTCOME_STYLE[node.outcome]
-    kind = node.outcome.value.upper()
+    # What the tree offers, not what happened: "RESOLVED" read as if the incident were
+    # resolved before the engineer had tried anything.
+    kind = KIND_TEXT[node.outcome]
     if node.outcome is Outcome.escalate and node.level:
         kind += f" · {node.level.value}"
     widgets: list[Widget] = [

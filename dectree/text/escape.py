@@ -101,8 +101,11 @@ def md_cell(text: str) -> str:
 
 
 def md_code(text: str, *, in_table: bool = False) -> str:
-    """An inline code span holding `text` literally, whatever backticks it contains."""
-    text = one_line(text)
+    """An inline code span holding `text` literally, whatever backticks it contains.
+
+    Runs of spaces are kept (an error string like `FATAL:  sorry` is quoted as it
+    was); line breaks and tabs become spaces, since a code span is one line."""
+    text = re.sub(r"\s", " ", _CONTROL.sub("", text)).strip()
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     ticks = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""

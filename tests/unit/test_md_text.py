@@ -45,3 +45,10 @@ def test_what_needs_no_escape_is_left_alone() -> None:
     assert md_text("~~gone~~ _x_ `c` *b*") == "\\~\\~gone\\~\\~ \\_x\\_ \\`c\\` \\*b\\*"
     assert md_text("- item") == "\\- item"
     assert md_text("> quote") == "\\> quote"
+
+
+def test_code_spans_keep_runs_of_spaces() -> None:
+    """PostgreSQL writes `FATAL:  sorry` with two spaces; a transcript quotes it as it was."""
+    from dectree.text.escape import md_code
+
+    assert md_code("FATAL:  sorry,\ttoo\nmany\x1b") == "`FATAL:  sorry, too many`"

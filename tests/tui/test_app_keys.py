@@ -7,7 +7,7 @@ from collections.abc import Callable
 from textual.binding import Binding
 
 from dectree.app.app import DectreeApp
-from dectree.app.screens.confirm import ConfirmScreen
+from dectree.app.screens.confirm import QuitWalkScreen
 from dectree.app.screens.help import HelpScreen
 from dectree.app.screens.search import SearchScreen
 from dectree.app.screens.walk import WalkScreen
@@ -25,16 +25,34 @@ async def test_quit_asks_before_abandoning_a_walk(make_app: MakeApp) -> None:
         session = walk(app).session
         await pilot.press("q")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, QuitWalkScreen)
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, WalkScreen)
         assert session.outcome is None
         await pilot.press("q")
         await pilot.pause()
-        await pilot.press("y")
+        await pilot.press("a")
         await pilot.pause()
     assert session.outcome is SessionOutcome.abandoned
+    assert app.return_code == 0
+
+
+async def test_quit_keeps_the_walk_for_later_by_default(make_app: MakeApp) -> None:
+    """`q` at 3 a.m. means "not now": y (or k) keeps the walk in progress, parked, so
+    `dectree resume --last` takes it up where it stood."""
+    app = make_app(tree="net")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        session = walk(app).session
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        assert "Keep this walk for later" in screen_text(app)
+        await pilot.press("y")
+        await pilot.pause()
+    assert session.outcome is None and session.parked
     assert app.return_code == 0
 
 
@@ -44,7 +62,7 @@ async def test_ctrl_q_also_asks(make_app: MakeApp) -> None:
         await pilot.pause()
         await pilot.press("ctrl+q")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, QuitWalkScreen)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, WalkScreen)

@@ -561,8 +561,8 @@ class WalkScreen(Screen[None]):
         )
 
     def request_quit(self) -> None:
-        """Quit; if the walk is in progress, ask first and record it as abandoned."""
-        from dectree.app.screens.confirm import ConfirmScreen
+        """Quit; if the walk is in progress, ask first: keep it for later, or abandon it."""
+        from dectree.app.screens.confirm import ConfirmScreen, QuitWalkScreen
 
         parked = self.dectree.parked
         if self.session.state in (SessionState.finished, SessionState.not_started):
@@ -579,18 +579,12 @@ class WalkScreen(Screen[None]):
             )
             return
 
-        def answer(yes: bool | None) -> None:
-            if yes:
+        def answer(choice: str | None) -> None:
+            if choice == "abandon":
                 self._run(lambda: self.session.finish(SessionOutcome.abandoned))
                 self.app.exit(0)
+            elif choice == "keep":
+                self._run(self.session.park)  # recorded: resume takes it up where it stands
+                self.app.exit(0)
 
-        self.app.push_screen(
-            ConfirmScreen(
-                "Quit and abandon this walk? It is recorded as abandoned."
-                + (f" ({len(parked)} parked walk(s) stay in progress.)" if parked else "")
-                + " To keep it for later, press n, then h.",
-                yes="Quit",
-                no="Keep walking",
-            ),
-            answer,
-        )
+        self.app.push_screen(QuitWalkScreen(len(parked)), answer)

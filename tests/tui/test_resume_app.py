@@ -256,4 +256,4 @@ async def test_a_finished_session_reopened_exports_its_journal(
         assert "| **Engineer** | alice on ops-box |" in markdown  # from the journal, not "zed"
         assert "Resumed by bob on h" in markdown
         assert "| **Outcome** | Fixed (the engineer's answer at step 5) |" in markdown
-        assert "| **Conclusion kind** | resolved" in markdown
+        assert "| **What the tree offers** | a fix |" in markdown

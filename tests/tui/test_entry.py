@@ -327,3 +327,34 @@ async def test_a_pasted_stack_trace_is_searched_whole(make_app: MakeApp) -> None
         await pilot.press("enter")
         await pilot.pause()
         assert walk(app).session.current.tree_id == "db"
+
+
+async def test_a_second_enter_does_not_answer_the_step_search_opened(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press(*"service was down", "enter")
+        await pilot.pause()
+        screen = walk(app)
+        entry = screen.session.current.ref
+        await pilot.press("enter")  # again: it seemed not to take
+        await pilot.pause()
+        assert screen.session.current.ref == entry
+        assert not screen.session.current.answered
+        assert "a digit, or ↓ then Enter" in (screen.query_one(ChoiceList).border_title or "")
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert screen.session.current.ref != entry  # an arrow then Enter answers
+        assert screen.query_one(ChoiceList).highlighted == 0  # later steps: as always
+
+
+async def test_the_from_search_notice_goes_with_the_step_it_explains(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press(*"service was down", "enter")
+        await pilot.pause()
+        assert any("From search" in (n.title or "") for n in app._notifications)
+        await pilot.press("2")
+        await pilot.pause()
+        assert not any("From search" in (n.title or "") for n in app._notifications)

@@ -91,6 +91,7 @@ class WalkScreen(Screen[None]):
         self._clock = clock
         self._copy_pending = False
         self._run_pending = False
+        self._entry_notice = False  # the "From search" toast is up
         self._dirty = False
         self._unsubscribe: Callable[[], None] | None = None
 
@@ -134,6 +135,7 @@ class WalkScreen(Screen[None]):
                 f"{one_line(found.suggested_label, 60)}. Check it: b goes back to the results."
             )
         self.notify(text, title=f"From search ({found.strength})", timeout=12, markup=False)
+        self._entry_notice = True
 
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:
@@ -165,6 +167,11 @@ class WalkScreen(Screen[None]):
         await self.query_one(NodeView).show(session, self.dectree.run_disabled)
         self._show_choices()
         self.query_one(PathPanel).show(session)
+        if self._entry_notice and not self._entered_by_search():
+            # Why search opened this step: said while it is the step on screen, and gone
+            # with it (at 80x24 it covered the next step's answers for seconds).
+            self._entry_notice = False
+            self.app.clear_notifications()
 
     def _show_choices(self, title: str | None = None) -> None:
         if self._copy_pending:
@@ -174,11 +181,17 @@ class WalkScreen(Screen[None]):
             self._show_checks()
             return
         choices = options(self.session)
+        # A step search just opened: the Enter that opened it, pressed again (it seemed
+        # not to take, or a bounce), must not answer for the engineer. Nothing is
+        # highlighted until a digit or an arrow says which answer.
+        fresh = self._entered_by_search() and len(choices) > 1
         if title is None:
             title = f"Choose 1-{min(len(choices), 9)}" if len(choices) > 1 else "Continue: 1"
+            if fresh:
+                title += " (a digit, or ↓ then Enter)"
             if self.session.state is SessionState.finished:
                 title = "Walk finished"
-        self.query_one(ChoiceList).show(choices, title)
+        self.query_one(ChoiceList).show(choices, title, highlight=not fresh)
 
     # -- answering ----------------------------------------------------------------
 
@@ -257,6 +270,14 @@ class WalkScreen(Screen[None]):
         jumped = self._jump_query()
         if self._run(session.back) and jumped is not None:
             self._open_search(jumped)
+
+    def _entered_by_search(self) -> bool:
+        """Whether search opened the current step and nothing is answered there yet."""
+        session = self.session
+        if session.state is not SessionState.walking or session.current.answered:
+            return False
+        at_entry = session.step_index == 0 and self.from_search is not None
+        return at_entry or self._jump_query() is not None
 
     def _jump_query(self) -> str | None:
         """The query of the search that brought the walk to the current step, if one did."""

@@ -55,11 +55,11 @@ class ChoiceList(OptionList):
         self.choices: list[Option] = []
         self.border_title = "Choose"
 
-    def show(self, choices: Sequence[Option], title: str = "Choose") -> None:
-        """Replace the options, highlighting the first."""
+    def show(self, choices: Sequence[Option], title: str = "Choose", *, highlight: bool = True) -> None:
+        """Replace the options, highlighting the first (or none: Enter then answers nothing)."""
         self.choices = list(choices)
         self.set_options(option_prompt(i, opt) for i, opt in enumerate(self.choices, 1))
-        self.highlighted = 0 if self.choices else None
+        self.highlighted = 0 if self.choices and highlight else None
         self.border_title = title
         self.call_after_refresh(self.update_below)
 

@@ -60,6 +60,7 @@ _FIELD_RANK = {name: rank for rank, name in enumerate(FIELD_WEIGHTS)}
 STRENGTHS = ("exact", "strong", "weak")
 
 _PARAMS = {"k1": 1.2, "b": 0.5}  # BM25 saturation and length normalisation
+_MIN_QUERY = 2
 _MIN_QUERY_IN_SYMPTOM = 8
 # The query inside a longer symptom is exact only when it is most of it and more
 # than a phrase: "timed out" inside "Read timed out", or "nobody can log in"
@@ -275,8 +276,8 @@ class SearchIndex:
         question that decides it, usually the other node.
         """
         norm = normalise(query)
-        if not norm or limit <= 0:
-            return []
+        if len(norm) < _MIN_QUERY or limit <= 0:
+            return []  # one character says nothing ("q" found "Recv-Q" and opened a tree)
         exact: dict[int, tuple[float, int]] = {}  # node -> (share of the query, field)
         for field_index, share in self._exact(norm).items():
             node = self._symptom_node[field_index]

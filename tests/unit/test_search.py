@@ -443,3 +443,10 @@ def test_one_symptom_at_two_answers_of_one_question_suggests_neither() -> None:
     start = entry(trees, SearchIndex(trees).search("read: i/o timeout after 30s"))
     assert start is not None
     assert (start.ref, start.strength, start.choice, start.target) == ("net:dns", "exact", None, None)
+
+
+def test_a_single_character_finds_nothing(index: SearchIndex) -> None:
+    """Typing the first letter of a query (or a stray key) must not open a tree."""
+    for query in ("q", " x ", "5"):
+        assert index.search(query) == []
+    assert index.search("too many clients")  # two characters and more are searched

@@ -209,6 +209,33 @@ def _prepare(text: str) -> str:
     return _HEREDOC_RE.sub(lambda m: f"<<{m.group(1)} {m.group(3)} ", text)
 
 
+def _bashlex() -> Any:
+    """bashlex, with its one known endless loop turned into a parse error.
+
+    bashlex 0.18's `_paramexpand` returns index 0 for a `${` with no `}` later in
+    the same word (`${fi` ... `'`), and its word loop then starts over forever,
+    growing a string until memory runs out: a tree's command could hang
+    `dectree validate`. An expansion that does not move forward is refused here
+    as bash refuses it ("bad substitution"), and the command is reported
+    unparsed like any other the parser cannot read.
+    """
+    import bashlex
+    from bashlex import errors, subst
+
+    if not getattr(subst, "_dectree_guarded", False):
+        original = subst._paramexpand
+
+        def paramexpand(parserobj: Any, string: str, sindex: int) -> Any:
+            node, index = original(parserobj, string, sindex)
+            if index <= sindex:
+                raise errors.ParsingError("bad substitution: no closing '}'", string, sindex)
+            return node, index
+
+        subst._paramexpand = paramexpand
+        subst._dectree_guarded = True
+    return bashlex
+
+
 def _script(text: str, depth: int) -> dict[int, Context]:
     """Contexts of the sentinels in one shell script, relative to that shell."""
     out: dict[int, Context] = {}
@@ -216,7 +243,7 @@ def _script(text: str, depth: int) -> dict[int, Context]:
         for i in _sentinels(text):
             out[i] = Context((), UNSAFE, "shells are nested deeper than dectree follows")
         return out
-    import bashlex  # a parser is needed only for commands with placeholders
+    bashlex = _bashlex()  # a parser is needed only for commands with placeholders
 
     prepared, in_arithmetic = _arithmetic(text)
     for i in in_arithmetic:

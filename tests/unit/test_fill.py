@@ -301,3 +301,29 @@ def test_shapes_agree_on_any_command(template: str) -> None:
             assert not place.safe
         else:
             assert (place.layers, place.code) == (expected.layers, expected.code)  # type: ignore[attr-defined]
+
+
+def test_an_unclosed_parameter_expansion_is_refused_not_an_endless_loop() -> None:
+    """bashlex loops forever (memory growing) on a `${` with no `}` in its word; a
+    tree's command like that would hang `dectree validate`. Run in a child with a
+    time limit, so a regression fails instead of hanging the suite."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(
+        """
+        from dectree.engine.shellctx import contexts
+        from dectree.engine.fill import fill
+        [place] = contexts("x'{v}${fi`${,<x>'")  # the word bashlex looped on
+        assert not place.safe and "bad substitution" in place.reason, place
+        for template in ("x'{v}${fi`${,<x>'", "echo ${ {v}", "a=${b {v}"):
+            assert all(not p.safe for p in contexts(template)), template
+            assert fill(template, {"v": "x"}).refused, template
+        print("ok")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]

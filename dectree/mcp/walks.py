@@ -40,6 +40,7 @@ from dectree.records.writer import Recorder
 
 Kind = Literal["question", "action", "conclusion", "escalation"]
 _ID = re.compile(r"[0-9a-f]{6,32}")
+_DIGITS = re.compile(r"[0-9]+", re.ASCII)
 
 
 class ToolFailure(Exception):
@@ -660,19 +661,30 @@ def _choice(choices: list, choice: str | int) -> int | str:  # type: ignore[type
     if isinstance(choice, bool):
         raise ToolFailure("choice is a number or a label, not true/false")
     labels = [c.label for c in choices]
-    if isinstance(choice, int) or (isinstance(choice, str) and choice.strip().isdigit()):
-        number = int(choice)
-        if not 1 <= number <= len(choices):
-            raise ToolFailure(f"no answer {number}: choose 1-{len(choices)}: " + "; ".join(labels))
-        return number - 1
+    allowed = f"choose 1-{len(choices)} (by number) or a label: " + "; ".join(labels)
+    if isinstance(choice, int):
+        if not 1 <= choice <= len(choices):
+            raise ToolFailure(f"no answer {choice}: {allowed}")
+        return choice - 1
     text = _text(choice, "choice").strip()
+    if _DIGITS.fullmatch(text):
+        # ASCII digits only ("²" and "٣" are digits to str.isdigit, not to int()), and
+        # never converted when longer than any answer number could be.
+        if len(text) > 6 or not 1 <= int(text) <= len(choices):
+            raise ToolFailure(f"no answer {_short(text)}: {allowed}")
+        return int(text) - 1
     for i, label in enumerate(labels):
         if label == text:
             return i
     for i, label in enumerate(labels):
         if label.casefold() == text.casefold():
             return i
-    raise ToolFailure(f"no answer labelled {text!r}; answers: " + "; ".join(labels))
+    raise ToolFailure(f"no answer labelled {_short(text)!r}: {allowed}")
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """Text a client sent, shortened to be quoted back in an error."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
 
 
 __all__ = ["ToolFailure", "Walks"]

@@ -1,0 +1,116 @@
+"""The MCP server under hostile calls: every bad input is a clear tool error, nothing
+reported is dropped, nothing claimed recorded that is not on disk, and no client can
+exhaust the server's file descriptors.
+
+Calls go through `dectree.mcp.server.call_tool`, the server's own dispatcher (argument
+validation, the `Walks` call, the result as the client gets it), in process;
+`test_mcp.py` drives the real server over stdio.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dectree.mcp.server import call_tool
+from dectree.mcp.walks import Walks
+from dectree.model.catalog import Catalog, load_catalog
+
+ROOT = Path(__file__).resolve().parents[2]
+TREES = ROOT / "trees"
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog([str(TREES)])
+
+
+@pytest.fixture
+def walks(catalog: Catalog, tmp_path: Path) -> Walks:
+    return Walks(catalog, tmp_path / "sessions")
+
+
+def ok(walks: Walks, tool: str, **args: Any) -> dict[str, Any]:
+    result = call_tool(walks, tool, args, None)
+    assert not result.is_error, f"{tool}({args}) failed: {result.content}"
+    assert result.structured_content is not None
+    return result.structured_content
+
+
+def fails(walks: Walks, tool: str, **args: Any) -> str:
+    result = call_tool(walks, tool, args, None)
+    assert result.is_error, f"{tool}({args}) should have failed: {result.content}"
+    [block] = result.content
+    text = getattr(block, "text", "")
+    assert "inside dectree" not in text, text  # not the catch-all for bugs
+    assert "pydantic" not in text and "http" not in text, text
+    return text
+
+
+# -- answers that are not numbers int() takes ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "choice",
+    ["²", "٣", "1" * 4301, "9" * 5000, "0" * 40 + "1", "-1", "+1", " 1_0 ", "1e3", "Ⅳ"],
+)
+def test_an_answer_no_number_or_label_matches_is_a_clear_tool_error(
+    walks: Walks, caplog: pytest.LogCaptureFixture, choice: str
+) -> None:
+    step = ok(walks, "start", tree="database")
+    n = len(step["answers"])
+    message = fails(walks, "answer", session=step["session"], choice=choice)
+    assert f"choose 1-{n}" in message and step["answers"][0]["label"] in message
+    assert len(message) < 4000  # a long choice is not quoted back whole
+    assert caplog.records == []  # nothing logged: a client's mistake is not a bug
+    assert ok(walks, "step", session=step["session"])["node"] == step["node"]
+
+
+def test_answers_by_number_as_text_or_integer_and_by_label_still_work(walks: Walks) -> None:
+    step = ok(walks, "start", tree="database")
+    session = step["session"]
+    for choice in (" 1 ", 1, step["answers"][0]["label"].upper()):
+        moved = ok(walks, "answer", session=session, choice=choice)
+        assert moved["step"] == 2
+        ok(walks, "back", session=session)
+
+
+# -- arguments the schema refuses ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tool", "args", "expected"),
+    [
+        ("answer", {"session": "s", "choice": 1.5},
+         "choice: got 1.5, a fraction; give text or a whole number (the answer's number"),
+        ("answer", {"session": "s", "choice": [1, 2]}, "choice: got a list; give text or a whole number"),
+        ("answer", {"session": "s", "choice": None}, "choice: got null; give text or a whole number"),
+        ("answer", {"session": "s"}, "choice: missing; give text or a whole number (the answer's"),
+        ("answer", {}, "session: missing; give text (the session id start returned); choice: missing"),
+        ("search", {"query": "x", "limit": 0}, "limit: got 0; give a whole number from 1 to 50"),
+        ("search", {"query": "x", "limit": 51}, "limit: got 51; give a whole number from 1 to 50"),
+        ("search", {"query": "x", "limit": "lots"}, "limit: got the text 'lots'; give a whole number"),
+        ("report_output", {"session": "s", "check": 1e300, "output": "y"},
+         "check: got a number; give a whole number (the check's number in the step, 1-based)"),
+        ("finish", {"session": "s", "fixed": "maybe"}, "fixed: got the text 'maybe'; give true or false"),
+        ("start", {"tree": "database", "variables": {"namespace": 5}},
+         "variables.namespace: got 5; give text"),
+        ("start", {"tree": 7}, "tree: got 7; give text, or leave it out (tree id, from trees)"),
+    ],
+)
+def test_arguments_the_schema_refuses_say_which_what_was_sent_and_what_is_allowed(
+    walks: Walks, tool: str, args: dict[str, Any], expected: str
+) -> None:
+    message = fails(walks, tool, **args)
+    assert message.startswith(f"bad arguments for {tool}: "), message
+    assert expected in message, message
+    assert "Input should" not in message and "Field required" not in message
+
+
+def test_a_refused_argument_is_not_echoed_back(walks: Walks) -> None:
+    message = fails(walks, "answer", session="s", choice={"x": "a secret pasted by mistake"})
+    assert "secret" not in message and "choice: got an object" in message
+    long_text = fails(walks, "search", query="x", limit="x" * 500)
+    assert "x" * 30 not in long_text and "limit: got text;" in long_text

@@ -466,7 +466,15 @@ class Walks:
         if walk is not None:
             return walk
         if not _ID.fullmatch(session_id):
-            raise ToolFailure(f"unknown session {session_id!r}: start a walk with start()")
+            raise ToolFailure(f"unknown session {_short(session_id)!r}: start a walk with start()")
+        # A prefix of a walk held here is that walk (its journal is locked by this
+        # server, not by another dectree, and may not be on disk yet).
+        held = [w for key, w in self.walks.items() if key.startswith(session_id)]
+        if len(held) == 1:
+            return held[0]
+        if len(held) > 1:
+            ids = ", ".join(sorted(w.session.id[:12] for w in held)[:5])
+            raise ToolFailure(f"session id prefix {session_id!r} is ambiguous: {ids}; give the whole id")
         walk = self._load(session_id)
         if walk is None:
             raise ToolFailure(f"unknown session {session_id!r}: start a walk with start()")
@@ -482,8 +490,15 @@ class Walks:
         try:
             path = find_session(self.directory, session_id)
             journal = read_journal(path)
-        except (SessionNotFound, JournalError, OSError):
+        except SessionNotFound as exc:
+            if "ambiguous" in str(exc):
+                raise ToolFailure(f"{exc}; give the whole id") from None
             return None
+        except (JournalError, OSError):
+            return None
+        held = self.walks.get(journal.header.session_id)
+        if held is not None:
+            return held
         if in_use(path):
             raise ToolFailure(f"session {session_id} is open in another dectree; finish it there")
         resumed = prepare_resume(journal, self.catalog, clock=self.clock)

@@ -9,6 +9,7 @@ validation, the `Walks` call, the result as the client gets it), in process;
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -114,3 +115,59 @@ def test_a_refused_argument_is_not_echoed_back(walks: Walks) -> None:
     assert "secret" not in message and "choice: got an object" in message
     long_text = fails(walks, "search", query="x", limit="x" * 500)
     assert "x" * 30 not in long_text and "limit: got text;" in long_text
+
+
+# -- a walk replayed on changed trees keeps its id ---------------------------------------
+
+
+def stop(walks: Walks) -> None:
+    """What a server's exit does to its journals: every file closed, every lock released."""
+    for walk in walks.walks.values():
+        for journal in walk.recorder.journals.values():
+            if journal.file is not None:
+                journal.file.close()
+
+
+def test_a_walk_that_no_longer_replays_whole_keeps_its_id_before_and_after_a_restart(
+    tmp_path: Path,
+) -> None:
+    trees = tmp_path / "trees"
+    trees.mkdir()
+    fixtures = ROOT / "tests" / "unit" / "fixtures" / "records"
+    for name in ("net.yaml", "db.yaml"):
+        (trees / name).write_text((fixtures / name).read_text())
+    sessions = tmp_path / "sessions"
+    first = Walks(load_catalog([str(trees)]), sessions)
+    session = first.start(tree="net").session
+    assert first.answer(session, "No").node == "restart-nic"
+    stop(first)
+    # the node the walk stands on is renamed: the replay stops before it
+    text = (trees / "net.yaml").read_text()
+    (trees / "net.yaml").write_text(text.replace("restart-nic", "restart-host"))
+    changed = load_catalog([str(trees)])
+    assert not changed.problems
+
+    second = Walks(changed, sessions)
+    resumed = ok(second, "step", session=session)
+    assert resumed["session"] == session and resumed["node"] == "reach"
+    assert ok(second, "answer", session=session, choice="No")["node"] == "restart-host"
+    assert ok(second, "step", session=session[:6])["session"] == session  # a prefix: the same walk
+    assert list(second.walks) == [session]
+    stop(second)
+
+    third = Walks(changed, sessions)  # another restart
+    again = ok(third, "step", session=session)
+    assert (again["session"], again["node"], again["step"]) == (session, "restart-host", 2)
+    [journal] = sessions.glob("*.jsonl")
+    assert session in journal.name
+
+
+def test_a_prefix_of_a_walk_this_server_holds_is_that_walk(walks: Walks) -> None:
+    session = ok(walks, "start", tree="database")["session"]
+    moved = ok(walks, "answer", session=session[:6], choice=1)
+    assert moved["session"] == session and moved["step"] == 2
+    assert "open in another dectree" not in json.dumps(moved)
+    # two walks sharing the prefix: the caller is asked for the whole id
+    other = ok(walks, "start", tree="database")["session"]
+    walks.walks[session[:6] + other[6:]] = walks.walks.pop(other)
+    assert "ambiguous" in fails(walks, "step", session=session[:6])

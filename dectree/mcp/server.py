@@ -114,7 +114,10 @@ class AnswerArgs(_Args):
 
 class ReportArgs(_Args):
     session: SessionId
-    check: Annotated[int, Field(description="The check's number in the step, 1-based")]
+    check: Annotated[
+        int,
+        Field(description="The check's number: checks[].number, or resolution[].check at a conclusion"),
+    ]
     output: Annotated[str, Field(description="What the command printed")]
     exit_code: Annotated[int | None, Field(description="Its exit status")] = None
 
@@ -194,7 +197,7 @@ TOOLS: tuple[Tool, ...] = (
          ReportArgs, Reported,
          lambda w, a, _: w.report_output(a.session, a.check, a.output, a.exit_code)),
     Tool("back", "Undo the last answer.", SessionArgs, Step, lambda w, a, _: w.back(a.session)),
-    Tool("note", "Attach a note to the current step (kept in the transcript).",
+    Tool("note", "Add a note to the current step, after its earlier notes (all kept in the transcript).",
          NoteArgs, Step, lambda w, a, _: w.note(a.session, a.text)),
     Tool("set_variable", "Set a variable the commands use, e.g. host or namespace.",
          VariableArgs, Step, lambda w, a, _: w.set_variable(a.session, a.name, a.value)),

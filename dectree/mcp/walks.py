@@ -41,6 +41,8 @@ from dectree.records.writer import Recorder
 Kind = Literal["question", "action", "conclusion", "escalation"]
 _ID = re.compile(r"[0-9a-f]{6,32}")
 _DIGITS = re.compile(r"[0-9]+", re.ASCII)
+NOTE_LIMIT = 4 * 2**20
+"""The most a step's note holds over MCP: each addition rewrites the whole note."""
 
 
 class ToolFailure(Exception):
@@ -76,6 +78,9 @@ class Answer(BaseModel):
 class ResolutionStep(BaseModel):
     do: str
     command: str | None = None
+    check: int | None = Field(
+        default=None, description="With a command: its number, as report_output(check=...) takes it"
+    )
     where: str | None = None
 
 
@@ -367,7 +372,7 @@ class Walks:
         text = _text(text, "text")
         if not text.strip():
             raise ToolFailure("the note is empty")
-        session.note(text)
+        _add_note(session, text)
         return self._view(session)
 
     def set_variable(self, session_id: str, name: str, value: str) -> Step:
@@ -407,7 +412,7 @@ class Walks:
         kept = redact(kept, secrets).text
         status = "no exit code" if exit_code is None else f"exit {exit_code}"
         head = f"Ran command {check} ({status}): {commands[check - 1].redacted}"
-        session.note(f"{head}\n\n{kept}" if kept else head)
+        _add_note(session, f"{head}\n\n{kept}" if kept else head)
         return Reported(
             recorded=True, suggested=[], kept_bytes=len(kept.encode()), cut=cut > 0, step=self._view(session)
         )
@@ -590,12 +595,15 @@ def _view(session: Session) -> Step:
     if isinstance(node, Conclusion):
         steps, i = [], 0
         for s in node.resolution:
-            command = None
+            command, number = None, None
             if s.run:
                 command = filled[i].redacted if i < len(filled) else s.run
                 i += 1
+                number = i
             steps.append(
-                ResolutionStep(do=session.fill(s.do, shell=False).text, command=command, where=s.where)
+                ResolutionStep(
+                    do=session.fill(s.do, shell=False).text, command=command, check=number, where=s.where
+                )
             )
         info = ConclusionInfo(
             outcome=node.outcome.value,
@@ -644,6 +652,23 @@ def _view(session: Session) -> Step:
         escalation=info_e,
         next="hand over with what to attach, then finish(session, fixed=false)",
     )
+
+
+def _add_note(session: Session, text: str) -> None:
+    """Add `text` to the current step's note, after what it holds already.
+
+    The engine's note replaces (the app's note editor edits the whole note); over
+    MCP every note and every reported run is kept, so each is added to the end."""
+    earlier = session.current.note
+    joined = f"{earlier}\n\n{text}" if earlier else text
+    size = len(joined.encode("utf-8", "replace"))
+    if size > NOTE_LIMIT:
+        raise ToolFailure(
+            f"not recorded: this step's notes would hold {size / 2**20:.1f} MiB, over the "
+            f"{NOTE_LIMIT // 2**20} MiB one step keeps; shorten it (keep the lines that "
+            "matter), or record it on the next step"
+        )
+    session.note(joined)
 
 
 def _contact(level: Level, contact: Contact) -> ContactInfo:

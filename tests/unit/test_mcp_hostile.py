@@ -94,7 +94,7 @@ def test_answers_by_number_as_text_or_integer_and_by_label_still_work(walks: Wal
         ("search", {"query": "x", "limit": 51}, "limit: got 51; give a whole number from 1 to 50"),
         ("search", {"query": "x", "limit": "lots"}, "limit: got the text 'lots'; give a whole number"),
         ("report_output", {"session": "s", "check": 1e300, "output": "y"},
-         "check: got a number; give a whole number (the check's number in the step, 1-based)"),
+         "check: got a number; give a whole number (the check's number: checks[].number, or "),
         ("finish", {"session": "s", "fixed": "maybe"}, "fixed: got the text 'maybe'; give true or false"),
         ("start", {"tree": "database", "variables": {"namespace": 5}},
          "variables.namespace: got 5; give text"),
@@ -171,3 +171,57 @@ def test_a_prefix_of_a_walk_this_server_holds_is_that_walk(walks: Walks) -> None
     other = ok(walks, "start", tree="database")["session"]
     walks.walks[session[:6] + other[6:]] = walks.walks.pop(other)
     assert "ambiguous" in fails(walks, "step", session=session[:6])
+
+
+# -- nothing reported is dropped ---------------------------------------------------------
+
+
+def conclusion_with_commands(catalog: Catalog) -> tuple[str, str, int]:
+    """A shipped conclusion whose resolution runs at least two commands, and a step without one."""
+    for tree_id, loaded in sorted(catalog.trees.items()):
+        for node_id, node in loaded.tree.nodes.items():
+            steps = getattr(node, "resolution", None) or []
+            runs = [s for s in steps if s.run]
+            if node.kind == "conclusion" and len(runs) >= 2 and len(runs) < len(steps):
+                return tree_id, node_id, len(runs)
+    raise AssertionError("no shipped conclusion runs two commands and has a step without one")
+
+
+def test_notes_and_reported_runs_on_a_conclusion_are_all_kept_in_order(
+    walks: Walks, catalog: Catalog
+) -> None:
+    tree, node, runs = conclusion_with_commands(catalog)
+    step = ok(walks, "start", tree=tree, node=node)
+    session = step["session"]
+    numbers = [r.get("check") for r in step["conclusion"]["resolution"]]
+    assert [n for n in numbers if n is not None] == list(range(1, runs + 1))
+    assert None in [r.get("check") for r in step["conclusion"]["resolution"] if "command" not in r]
+    ok(walks, "note", session=session, text="IMPORTANT-NOTE: the customer said X")
+    first = ok(walks, "report_output", session=session, check=1, output="OUTPUT-ONE", exit_code=0)
+    second = ok(walks, "report_output", session=session, check=runs, output="OUTPUT-TWO", exit_code=3)
+    assert first["recorded"] and second["recorded"]
+    ok(walks, "note", session=session, text="LAST-NOTE")
+    ok(walks, "finish", session=session, fixed=True)
+    markdown = ok(walks, "export", session=session, format="md")["text"]
+    found = [markdown.find(k) for k in ("IMPORTANT-NOTE", "OUTPUT-ONE", "exit 3", "OUTPUT-TWO", "LAST-NOTE")]
+    assert -1 not in found and found == sorted(found), found
+    # the journal alone says the same (a restarted server exports from it)
+    stop(walks)
+    again = Walks(catalog, walks.directory)
+    exported = ok(again, "export", session=session, format="json")["text"]
+    assert all(k in exported for k in ("IMPORTANT-NOTE", "OUTPUT-ONE", "OUTPUT-TWO", "LAST-NOTE"))
+
+
+def test_notes_on_a_question_add_up_and_a_note_over_the_limit_is_refused_whole(
+    walks: Walks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dectree.mcp.walks as walks_module
+
+    session = ok(walks, "start", tree="database")["session"]
+    ok(walks, "note", session=session, text="first")
+    ok(walks, "note", session=session, text="second")
+    assert walks.walks[session].session.current.note == "first\n\nsecond"
+    monkeypatch.setattr(walks_module, "NOTE_LIMIT", 64)
+    message = fails(walks, "note", session=session, text="x" * 80)
+    assert message.startswith("not recorded:") and "shorten it" in message
+    assert walks.walks[session].session.current.note == "first\n\nsecond"

@@ -238,8 +238,14 @@ def call_tool(walks: Walks, name: str, arguments: dict[str, Any] | None, client:
         result = tool.run(walks, args, client)
     except ToolFailure as exc:
         return _error(str(exc))
+    except OSError as exc:  # the system refused (no file descriptor, no space): not a bug
+        _log(logging.ERROR, "tool %s: %s", name, exc)
+        return _error(
+            f"{name} could not be done: {exc.strerror or exc}; the server goes on "
+            "(call step to see where the walk stands)"
+        )
     except Exception:  # a bug must not take the server down
-        logger.exception("tool %s raised", name)
+        _log(logging.ERROR, "tool %s raised", name, traceback=True)
         return _error(f"{name} failed inside dectree (a bug; the server goes on): see its log")
     # Fields left at their default (null, an empty list, false) are left out: a model reads
     # less, and the output schema marks exactly those fields optional.
@@ -250,6 +256,14 @@ def call_tool(walks: Walks, name: str, arguments: dict[str, Any] | None, client:
 
 
 _BY_NAME = {tool.name: tool for tool in TOOLS}
+
+
+def _log(level: int, message: str, *args: object, traceback: bool = False) -> None:
+    """Log, never raising: formatting a traceback opens files, which fails without descriptors."""
+    try:
+        logger.log(level, message, *args, exc_info=traceback)
+    except Exception:  # the log is the last thing that may break a call
+        pass
 
 
 def _error(message: str) -> CallToolResult:

@@ -9,7 +9,9 @@ validation, the `Walks` call, the result as the client gets it), in process;
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ import pytest
 from dectree.mcp.server import call_tool
 from dectree.mcp.walks import Walks
 from dectree.model.catalog import Catalog, load_catalog
+from dectree.records.reader import read_journal
 
 ROOT = Path(__file__).resolve().parents[2]
 TREES = ROOT / "trees"
@@ -225,3 +228,125 @@ def test_notes_on_a_question_add_up_and_a_note_over_the_limit_is_refused_whole(
     message = fails(walks, "note", session=session, text="x" * 80)
     assert message.startswith("not recorded:") and "shorten it" in message
     assert walks.walks[session].session.current.note == "first\n\nsecond"
+
+
+# -- never "recorded" when it is not on disk ---------------------------------------------
+
+
+def events_on_disk(directory: Path, session: str) -> list[str]:
+    [path] = [p for p in directory.glob("*.jsonl") if session in p.name]
+    return [e.type for e in read_journal(path).events]
+
+
+def test_a_full_disk_is_reported_on_every_call_until_the_events_are_written(
+    walks: Walks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    step = ok(walks, "start", tree="database")
+    session = step["session"]
+    assert "not_recorded" not in step
+    real_write = os.write
+
+    def full(fd: int, data: bytes) -> int:
+        real_write(fd, bytes(data)[:5])  # a few bytes land, then the disk is full
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    reported = ok(walks, "report_output", session=session, check=1, output="OUTPUT-ONE", exit_code=0)
+    assert reported["recorded"] is False
+    assert reported["not_recorded"].startswith("NOT RECORDED: 1 event(s)")
+    assert "No space left on device" in reported["not_recorded"]
+    assert next(iter(reported)) == "not_recorded"  # the first thing the model reads
+    moved = ok(walks, "answer", session=session, choice=1)
+    assert moved["step"] == 2 and "NOT RECORDED: 2 event(s)" in moved["not_recorded"]
+    assert "NOT RECORDED: 2" in ok(walks, "step", session=session)["not_recorded"]
+    exported = ok(walks, "export", session=session, format="md")
+    assert "OUTPUT-ONE" in exported["text"] and "NOT RECORDED" in exported["not_recorded"]
+    assert events_on_disk(walks.directory, session) == ["started"]
+
+    monkeypatch.setattr(os, "write", real_write)  # space returns: the next call writes them
+    again = ok(walks, "step", session=session)
+    assert "not_recorded" not in again and again["step"] == 2
+    assert events_on_disk(walks.directory, session) == ["started", "check_ran", "answered"]
+    assert "not_recorded" not in ok(walks, "note", session=session, text="on disk")
+
+
+def test_a_journal_that_cannot_be_created_is_reported_from_the_start(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    blocked = tmp_path / "sessions"
+    blocked.write_text("a file where the directory should be")
+    walks = Walks(catalog, blocked)
+    step = ok(walks, "start", tree="database")
+    assert step["not_recorded"].startswith("NOT RECORDED: 1 event(s)")
+    reported = ok(walks, "report_output", session=step["session"], check=1, output="x")
+    assert reported["recorded"] is False
+    blocked.unlink()
+    assert "not_recorded" not in ok(walks, "step", session=step["session"])
+    assert events_on_disk(blocked, step["session"]) == ["started", "check_ran"]
+
+
+# -- file descriptors ------------------------------------------------------------------------
+
+
+def open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="counts /proc/self/fd")
+def test_unfinished_walks_hold_at_most_max_open_journals_and_every_walk_goes_on(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    walks = Walks(catalog, tmp_path / "sessions", max_open=4)
+    before = open_fds()
+    sessions = [ok(walks, "start", tree="database", incident=f"INC-{i}")["session"] for i in range(12)]
+    assert open_fds() - before <= 4
+    assert len(list((tmp_path / "sessions").glob("*.jsonl"))) == 12
+    # the walks closed to make room come back from their journals, where they stood
+    for session in sessions:
+        moved = ok(walks, "answer", session=session, choice=1)
+        assert moved["session"] == session and moved["step"] == 2
+        assert "not_recorded" not in moved
+        assert open_fds() - before <= 4
+    for session in sessions:
+        assert events_on_disk(walks.directory, session)[-1] == "answered"
+        assert "INC-" in ok(walks, "export", session=session, format="md")["text"]
+    # finished walks hold no journal open
+    for session in sessions:
+        ok(walks, "finish", session=session, fixed=True)
+    assert open_fds() - before == 0
+
+
+def test_walks_with_events_only_in_memory_are_never_closed_and_more_are_refused_clearly(
+    catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    walks = Walks(catalog, tmp_path / "sessions", max_open=3)
+
+    def full(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    held = [ok(walks, "start", tree="database")["session"] for _ in range(3)]
+    message = fails(walks, "start", tree="database")
+    assert "holds 3 unfinished walks whose events are not all on disk" in message
+    assert set(held) <= set(walks.walks)
+
+
+def test_a_system_error_in_a_tool_is_a_tool_error_and_the_server_goes_on(
+    walks: Walks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = ok(walks, "start", tree="database")["session"]
+    [journal] = walks.directory.glob("*.jsonl")
+
+    def no_descriptors(*args: object, **kwargs: object) -> object:
+        raise OSError(errno.EMFILE, "Too many open files", str(journal))
+
+    import dectree.records.reader as reader
+
+    monkeypatch.setattr(reader, "read_journal", no_descriptors)
+    message = fails(walks, "export", session=session, format="md")
+    assert message == "cannot export: the journal cannot be read now: Too many open files"
+    monkeypatch.setattr(Walks, "trees", no_descriptors)
+    message = fails(walks, "trees")
+    assert message.startswith("trees could not be done: Too many open files")
+    monkeypatch.undo()
+    assert ok(walks, "step", session=session)["session"] == session

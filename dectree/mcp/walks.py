@@ -591,8 +591,9 @@ class Walks:
         so walks are capped: a walk closed here has every event on disk and comes back,
         replayed from its journal, at its next call (secret values must be set again)."""
         live = [w for w in self.walks.values() if w.holds_journal]
+        held = len(live)
         for walk in live:
-            if len(live) < self.max_open:
+            if held < self.max_open:
                 return
             journal = walk.journal
             if journal is None or journal.unwritten:
@@ -600,10 +601,10 @@ class Walks:
             if journal.file is not None:
                 journal.file.close()
             del self.walks[walk.session.id]
-            live.remove(walk)
-        if len(live) >= self.max_open:
+            held -= 1
+        if held >= self.max_open:
             raise ToolFailure(
-                f"this server holds {len(live)} unfinished walks whose events are not all on "
+                f"this server holds {held} unfinished walks whose events are not all on "
                 "disk (the journal cannot be written); finish some or fix the sessions "
                 "directory, then start again"
             )

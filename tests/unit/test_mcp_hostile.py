@@ -350,3 +350,12 @@ def test_a_system_error_in_a_tool_is_a_tool_error_and_the_server_goes_on(
     assert message.startswith("trees could not be done: Too many open files")
     monkeypatch.undo()
     assert ok(walks, "step", session=session)["session"] == session
+
+
+def test_a_lower_cap_closes_as_many_walks_as_it_takes(catalog: Catalog, tmp_path: Path) -> None:
+    walks = Walks(catalog, tmp_path / "sessions", max_open=8)
+    sessions = [ok(walks, "start", tree="database")["session"] for _ in range(8)]
+    walks.max_open = 2  # e.g. a server told to hold fewer: one start closes seven
+    ok(walks, "start", tree="database")
+    assert sum(w.holds_journal for w in walks.walks.values()) == 2
+    assert all(ok(walks, "step", session=s)["session"] == s for s in sessions)

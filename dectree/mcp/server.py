@@ -119,7 +119,9 @@ class ReportArgs(_Args):
         Field(description="The check's number: checks[].number, or resolution[].check at a conclusion"),
     ]
     output: Annotated[str, Field(description="What the command printed")]
-    exit_code: Annotated[int | None, Field(description="Its exit status")] = None
+    exit_code: Annotated[
+        int | None, Field(ge=-(2**31), le=2**32 - 1, description="Its exit status")
+    ] = None
 
 
 class NoteArgs(_Args):
@@ -340,7 +342,7 @@ def _sent(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
-        return str(value) if abs(value) < 10**12 else "a number too large"
+        return str(value) if abs(value) < 10**12 else "a number far out of range"
     if isinstance(value, float):
         if value != value or abs(value) >= 1e15:  # NaN, infinities, huge
             return "a number"

@@ -98,6 +98,9 @@ def test_answers_by_number_as_text_or_integer_and_by_label_still_work(walks: Wal
         ("search", {"query": "x", "limit": "lots"}, "limit: got the text 'lots'; give a whole number"),
         ("report_output", {"session": "s", "check": 1e300, "output": "y"},
          "check: got a number; give a whole number (the check's number: checks[].number, or "),
+        ("report_output", {"session": "s", "check": 1, "output": "y", "exit_code": 10**30},
+         "exit_code: got a number far out of range; give a whole number from -2147483648 to 4294967295, "
+         "or leave it out (its exit status)"),
         ("finish", {"session": "s", "fixed": "maybe"}, "fixed: got the text 'maybe'; give true or false"),
         ("start", {"tree": "database", "variables": {"namespace": 5}},
          "variables.namespace: got 5; give text"),

@@ -672,25 +672,31 @@ class Session:
         """
         session = cls(source, clock=clock)
         applied = 0
+        divergence: Divergence | None = None
         for raw in events:
             try:
                 event = event_from_dict(raw) if isinstance(raw, Mapping) else raw
             except ValidationError as exc:
                 reason = f"malformed event: {exc.errors()[0]['msg']}"
-                return Replay(session, applied, session._diverged(None, reason))
+                divergence = session._diverged(None, reason)
+                break
             last = session._events[-1].seq if session._events else 0
             if event.seq <= last:
                 reason = f"event {event.seq} is out of order (after {last})"
-                return Replay(session, applied, session._diverged(event, reason))
+                divergence = session._diverged(event, reason)
+                break
             try:
                 session._walk.apply(event)
             except WalkError as exc:
-                return Replay(session, applied, session._diverged(event, str(exc)))
+                divergence = session._diverged(event, str(exc))
+                break
             session._events.append(event)
             applied += 1
+        # The recorded id, however far the replay went: a walk that stopped early is
+        # still that session (its journal, its lock), never a new one.
         if session._walk.session_id:
             session.id = session._walk.session_id
-        return Replay(session, applied)
+        return Replay(session, applied, divergence)
 
     # -- internals -----------------------------------------------------------
 

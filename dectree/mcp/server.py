@@ -31,6 +31,7 @@ from typing import Annotated, Any
 
 from mcp_types import CallToolResult, TextContent
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.fields import FieldInfo
 from pydantic_core import to_json
 
 from dectree.mcp.walks import (
@@ -106,14 +107,21 @@ class SessionArgs(_Args):
 
 class AnswerArgs(_Args):
     session: SessionId
-    choice: Annotated[str | int, Field(description="Answer number or label")]
+    choice: Annotated[
+        str | int, Field(description="The answer's number, 1-based, or its exact label")
+    ]
 
 
 class ReportArgs(_Args):
     session: SessionId
-    check: Annotated[int, Field(description="Check number from the step")]
+    check: Annotated[
+        int,
+        Field(description="The check's number: checks[].number, or resolution[].check at a conclusion"),
+    ]
     output: Annotated[str, Field(description="What the command printed")]
-    exit_code: Annotated[int | None, Field(description="Its exit status")] = None
+    exit_code: Annotated[
+        int | None, Field(ge=-(2**31), le=2**32 - 1, description="Its exit status")
+    ] = None
 
 
 class NoteArgs(_Args):
@@ -191,7 +199,7 @@ TOOLS: tuple[Tool, ...] = (
          ReportArgs, Reported,
          lambda w, a, _: w.report_output(a.session, a.check, a.output, a.exit_code)),
     Tool("back", "Undo the last answer.", SessionArgs, Step, lambda w, a, _: w.back(a.session)),
-    Tool("note", "Attach a note to the current step (kept in the transcript).",
+    Tool("note", "Add a note to the current step, after its earlier notes (all kept in the transcript).",
          NoteArgs, Step, lambda w, a, _: w.note(a.session, a.text)),
     Tool("set_variable", "Set a variable the commands use, e.g. host or namespace.",
          VariableArgs, Step, lambda w, a, _: w.set_variable(a.session, a.name, a.value)),
@@ -227,13 +235,19 @@ def call_tool(walks: Walks, name: str, arguments: dict[str, Any] | None, client:
     try:
         args = tool.args.model_validate(_pre_parse(tool.args, arguments or {}))
     except ValidationError as exc:
-        return _error(f"bad arguments for {name}: {_problems(exc)}")
+        return _error(f"bad arguments for {name}: {_problems(tool.args, exc)}")
     try:
         result = tool.run(walks, args, client)
     except ToolFailure as exc:
         return _error(str(exc))
+    except OSError as exc:  # the system refused (no file descriptor, no space): not a bug
+        _log(logging.ERROR, "tool %s: %s", name, exc)
+        return _error(
+            f"{name} could not be done: {exc.strerror or exc}; the server goes on "
+            "(call step to see where the walk stands)"
+        )
     except Exception:  # a bug must not take the server down
-        logger.exception("tool %s raised", name)
+        _log(logging.ERROR, "tool %s raised", name, traceback=True)
         return _error(f"{name} failed inside dectree (a bug; the server goes on): see its log")
     # Fields left at their default (null, an empty list, false) are left out: a model reads
     # less, and the output schema marks exactly those fields optional.
@@ -246,23 +260,100 @@ def call_tool(walks: Walks, name: str, arguments: dict[str, Any] | None, client:
 _BY_NAME = {tool.name: tool for tool in TOOLS}
 
 
+def _log(level: int, message: str, *args: object, traceback: bool = False) -> None:
+    """Log, never raising: formatting a traceback opens files, which fails without descriptors."""
+    try:
+        logger.log(level, message, *args, exc_info=traceback)
+    except Exception:  # the log is the last thing that may break a call
+        pass
+
+
 def _error(message: str) -> CallToolResult:
     return CallToolResult(content=[TextContent(type="text", text=message)], is_error=True)
 
 
-def _problems(exc: ValidationError) -> str:
-    """Pydantic's errors as `field: message` for a model to read (no input echoed, no URLs)."""
-    out = []
-    for error in exc.errors(include_url=False, include_input=False):
-        # The argument, then keys inside it; without the union member pydantic names
-        # (choice.str, choice.int), which means nothing to the caller.
+def _problems(args: type[_Args], exc: ValidationError) -> str:
+    """What is wrong with each argument and what it takes, for a model to fix the call.
+
+    One message per argument: missing, or what was sent (its JSON type; a number
+    as it is) and what is allowed, from the arguments model (type, range,
+    description). No pydantic wording, no URLs, no text echoed back."""
+    out: dict[str, str] = {}
+    for error in exc.errors(include_url=False):
         head, *rest = error["loc"] or ("arguments",)
+        # keys inside an object argument, without the union member pydantic names
+        # (choice.str, choice.int), which means nothing to the caller
         where = ".".join([str(head), *(str(p) for p in rest if p not in _UNION_TAGS)])
-        out.append(f"{where}: {error['msg']}")
-    return "; ".join(dict.fromkeys(out))
+        if where in out:
+            continue
+        field = args.model_fields.get(str(head))
+        if error["type"] == "missing":
+            allowed = _allowed(field.annotation, field) if field is not None else "a value"
+            out[where] = f"{where}: missing; give {allowed}"
+            continue
+        if field is not None and where == str(head):
+            allowed = _allowed(field.annotation, field)
+        else:
+            allowed = _ALLOWED_BY_ERROR.get(error["type"].split("_")[0], error["msg"].lower())
+        out[where] = f"{where}: got {_sent(error.get('input'))}; give {allowed}"
+    return "; ".join(out.values())
 
 
 _UNION_TAGS = frozenset({"str", "int", "bool", "float", "none", "list", "dict"})
+_ALLOWED_BY_ERROR = {"string": "text", "int": "a whole number", "bool": "true or false",
+                     "dict": "an object", "list": "a list"}
+
+
+def _allowed(annotation: Any, field: FieldInfo | None = None) -> str:
+    """What an argument of this type takes, in words: 'a whole number from 1 to 50 (...)'."""
+    import types
+    import typing
+
+    parts = typing.get_args(annotation) if isinstance(annotation, types.UnionType) else (annotation,)
+    words = []
+    for part in parts:
+        origin = typing.get_origin(part) or part
+        if part is type(None):
+            continue
+        if part is bool:
+            words.append("true or false")
+        elif part is int:
+            low = next((m.ge for m in (field.metadata if field else []) if hasattr(m, "ge")), None)
+            high = next((m.le for m in (field.metadata if field else []) if hasattr(m, "le")), None)
+            span = f" from {low} to {high}" if low is not None and high is not None else ""
+            words.append(f"a whole number{span}")
+        elif part is str:
+            words.append("text")
+        elif origin is dict:
+            words.append("an object of names to text values")
+        else:
+            words.append(getattr(part, "__name__", str(part)))
+    text = " or ".join(words) or "a value"
+    if type(None) in parts:
+        text += ", or leave it out"
+    description = field.description if field is not None else None
+    return f"{text} ({description[:1].lower()}{description[1:]})" if description else text
+
+
+def _sent(value: Any) -> str:
+    """What the caller sent, by JSON type; a number or a short word as it is."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value) if abs(value) < 10**12 else "a number far out of range"
+    if isinstance(value, float):
+        if value != value or abs(value) >= 1e15:  # NaN, infinities, huge
+            return "a number"
+        return repr(value) if value.is_integer() else f"{value!r}, a fraction"
+    if isinstance(value, str):
+        return f"the text {value!r}" if len(value) <= 20 and value.isprintable() else "text"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
 
 
 def _pre_parse(args: type[_Args], arguments: dict[str, Any]) -> dict[str, Any]:

@@ -36,10 +36,13 @@ from dectree.engine.session import Session, SessionState, WalkError
 from dectree.engine.walk import LABEL_CONTINUE, LABEL_DONE
 from dectree.model.catalog import Catalog
 from dectree.model.tree import Action, Conclusion, Contact, Escalation, Level, Question
-from dectree.records.writer import Recorder
+from dectree.records.writer import Recorder, SessionJournal
 
 Kind = Literal["question", "action", "conclusion", "escalation"]
 _ID = re.compile(r"[0-9a-f]{6,32}")
+_DIGITS = re.compile(r"[0-9]+", re.ASCII)
+NOTE_LIMIT = 4 * 2**20
+"""The most a step's note holds over MCP: each addition rewrites the whole note."""
 
 
 class ToolFailure(Exception):
@@ -75,6 +78,9 @@ class Answer(BaseModel):
 class ResolutionStep(BaseModel):
     do: str
     command: str | None = None
+    check: int | None = Field(
+        default=None, description="With a command: its number, as report_output(check=...) takes it"
+    )
     where: str | None = None
 
 
@@ -106,6 +112,10 @@ class EscalationInfo(BaseModel):
 class Step(BaseModel):
     """Where a walk stands and what the tree says there."""
 
+    not_recorded: str | None = Field(
+        default=None,
+        description="Set while events of this walk are not on disk: tell the user; null: all recorded",
+    )
     session: str
     tree: str
     node: str
@@ -151,7 +161,10 @@ class SearchResult(BaseModel):
 
 
 class Reported(BaseModel):
-    recorded: bool
+    not_recorded: str | None = Field(
+        default=None, description="Why this output is not on disk yet (recorded is false)"
+    )
+    recorded: bool = Field(description="The run is on disk in the walk's journal")
     suggested: list[Answer] = Field(
         description="Answers the tree's rules suggest from this output (you still choose)"
     )
@@ -161,6 +174,9 @@ class Reported(BaseModel):
 
 
 class Exported(BaseModel):
+    not_recorded: str | None = Field(
+        default=None, description="Set while events of this walk are not on disk: keep this text"
+    )
     session: str
     format: str
     text: str
@@ -195,7 +211,36 @@ class _Walk:
     def view(self) -> Step:
         if self.shown is None:
             self.shown = _view(self.session)
-        return self.shown
+        missing = self.not_recorded()
+        return self.shown if missing is None else self.shown.model_copy(update={"not_recorded": missing})
+
+    @property
+    def journal(self) -> SessionJournal | None:
+        return self.recorder.journal_for(self.session)
+
+    def not_recorded(self) -> str | None:
+        """Why events of this walk are not on disk, after trying once more; None if all are."""
+        journal = self.journal
+        if journal is None or not journal.unwritten:
+            return None
+        # Logged once per outage: the client is told at every call, by this.
+        journal.carry_on()
+        if journal.flush():
+            return None
+        return (
+            f"NOT RECORDED: {journal.behind} event(s) of this walk are not on disk "
+            f"({journal.error}). They are kept in memory and written at the next call on "
+            "this walk once the journal can be written; if the server stops before that, "
+            "they are lost. Tell the user; export(session) gives the walk so far."
+        )
+
+    @property
+    def holds_journal(self) -> bool:
+        """Whether this walk keeps a journal open (or wants one: lines are waiting)."""
+        journal = self.journal
+        if journal is None:
+            return False
+        return bool(journal.unwritten) or self.session.state is not SessionState.finished
 
 
 class Walks:
@@ -208,13 +253,16 @@ class Walks:
         *,
         host: str | None = None,
         clock: Callable[[], dt.datetime] | None = None,
+        max_open: int | None = None,
     ) -> None:
         self.catalog = catalog
         self.directory = directory
         self.host = host
         self.clock = clock
         self.walks: dict[str, _Walk] = {}
-        self.errors: list[str] = []
+        """Every walk held, least recently used first."""
+        self.max_open = max_open or _max_open()
+        """The most unfinished walks held at once, each with its journal open."""
         self._index: SearchIndex | None = None
 
     # -- trees and search ----------------------------------------------------------
@@ -308,12 +356,13 @@ class Walks:
             raise ToolFailure(f"unknown tree {tree!r}; trees: {', '.join(sorted(self.catalog.trees))}")
         if node is not None and node not in self.catalog.trees[tree].tree.nodes:
             raise ToolFailure(f"tree {tree!r} has no node {node!r}")
+        self._make_room()
         recorder = Recorder(
             self.directory,
             engineer=_clean_name(engineer) or "mcp-client",
             host=self.host,
             incident=_text(incident, "incident") if incident else None,
-            on_error=self.errors.append,
+            on_error=_log_journal_error,
             clock=self.clock,
         )
         session = Session(self.catalog, clock=self.clock)
@@ -366,7 +415,7 @@ class Walks:
         text = _text(text, "text")
         if not text.strip():
             raise ToolFailure("the note is empty")
-        session.note(text)
+        _add_note(session, text)
         return self._view(session)
 
     def set_variable(self, session_id: str, name: str, value: str) -> Step:
@@ -392,12 +441,14 @@ class Walks:
                 event = session.report_output(check - 1, output, exit_code)
             except WalkError as exc:
                 raise ToolFailure(str(exc)) from None
+            step = self._view(session)
             return Reported(
-                recorded=True,
+                not_recorded=step.not_recorded,
+                recorded=step.not_recorded is None,
                 suggested=[Answer(number=m.choice + 1, label=m.label) for m in event.suggested],
                 kept_bytes=len(event.output.encode()),
                 cut=event.cut_bytes > 0,
-                step=self._view(session),
+                step=step,
             )
         # An action's or a conclusion's commands have no rules: the run is kept as a
         # note on the step, redacted and cut like a check's output.
@@ -406,9 +457,15 @@ class Walks:
         kept = redact(kept, secrets).text
         status = "no exit code" if exit_code is None else f"exit {exit_code}"
         head = f"Ran command {check} ({status}): {commands[check - 1].redacted}"
-        session.note(f"{head}\n\n{kept}" if kept else head)
+        _add_note(session, f"{head}\n\n{kept}" if kept else head)
+        step = self._view(session)
         return Reported(
-            recorded=True, suggested=[], kept_bytes=len(kept.encode()), cut=cut > 0, step=self._view(session)
+            not_recorded=step.not_recorded,
+            recorded=step.not_recorded is None,
+            suggested=[],
+            kept_bytes=len(kept.encode()),
+            cut=cut > 0,
+            step=step,
         )
 
     def finish(self, session_id: str, fixed: bool) -> Step:
@@ -442,8 +499,9 @@ class Walks:
             raise ToolFailure("format is 'md' (Markdown, for a ticket) or 'json'")
         walk = self._get(session_id)
         journal_path = None
-        recording = walk.recorder.journal_for(walk.session)
-        if recording is not None and recording.error is None:
+        missing = walk.not_recorded()
+        recording = walk.journal
+        if recording is not None and missing is None and recording.file is not None:
             journal_path = recording.path
         try:
             journal = (
@@ -453,19 +511,30 @@ class Walks:
             )
         except (JournalError, ValueError) as exc:
             raise ToolFailure(f"cannot export: {exc}") from None
+        except OSError as exc:
+            raise ToolFailure(f"cannot export: the journal cannot be read now: {exc.strerror or exc}") from None
         transcript = build_transcript(journal)
         text = render_json(transcript) if fmt == "json" else render_markdown(transcript)
-        return Exported(session=walk.session.id, format=fmt, text=text)
+        return Exported(not_recorded=missing, session=walk.session.id, format=fmt, text=text)
 
     # -- helpers ----------------------------------------------------------------------
 
     def _get(self, session_id: str) -> _Walk:
         session_id = _text(session_id, "session").strip()
-        walk = self.walks.get(session_id)
+        walk = self.walks.pop(session_id, None)
         if walk is not None:
+            self.walks[session_id] = walk  # the most recently used, last
             return walk
         if not _ID.fullmatch(session_id):
-            raise ToolFailure(f"unknown session {session_id!r}: start a walk with start()")
+            raise ToolFailure(f"unknown session {_short(session_id)!r}: start a walk with start()")
+        # A prefix of a walk held here is that walk (its journal is locked by this
+        # server, not by another dectree, and may not be on disk yet).
+        held = [w for key, w in self.walks.items() if key.startswith(session_id)]
+        if len(held) == 1:
+            return self._get(held[0].session.id)
+        if len(held) > 1:
+            ids = ", ".join(sorted(w.session.id[:12] for w in held)[:5])
+            raise ToolFailure(f"session id prefix {session_id!r} is ambiguous: {ids}; give the whole id")
         walk = self._load(session_id)
         if walk is None:
             raise ToolFailure(f"unknown session {session_id!r}: start a walk with start()")
@@ -481,20 +550,31 @@ class Walks:
         try:
             path = find_session(self.directory, session_id)
             journal = read_journal(path)
-        except (SessionNotFound, JournalError, OSError):
+        except SessionNotFound as exc:
+            if "ambiguous" in str(exc):
+                raise ToolFailure(f"{exc}; give the whole id") from None
             return None
+        except JournalError:
+            return None
+        except OSError as exc:
+            raise ToolFailure(f"session {session_id}: its journal cannot be read now: {exc.strerror or exc}") from None
+        held = self.walks.get(journal.header.session_id)
+        if held is not None:
+            return self._get(journal.header.session_id)
         if in_use(path):
             raise ToolFailure(f"session {session_id} is open in another dectree; finish it there")
         resumed = prepare_resume(journal, self.catalog, clock=self.clock)
         if not resumed.can_open:
             raise ToolFailure(f"session {session_id} cannot be replayed on the current trees")
         session = resumed.session
+        if session.state is not SessionState.finished:
+            self._make_room()
         recorder = Recorder(
             self.directory,
             engineer=journal.header.engineer,
             host=self.host,
             incident=journal.header.incident,
-            on_error=self.errors.append,
+            on_error=_log_journal_error,
             clock=self.clock,
         )
         if session.state is not SessionState.finished:
@@ -503,6 +583,31 @@ class Walks:
         walk = _Walk(session, recorder)
         self.walks[session.id] = walk
         return walk
+
+    def _make_room(self) -> None:
+        """Close the least recently used walks until one more journal may be opened.
+
+        Each unfinished walk keeps its journal open (its lock says the walk is live),
+        so walks are capped: a walk closed here has every event on disk and comes back,
+        replayed from its journal, at its next call (secret values must be set again)."""
+        live = [w for w in self.walks.values() if w.holds_journal]
+        held = len(live)
+        for walk in live:
+            if held < self.max_open:
+                return
+            journal = walk.journal
+            if journal is None or journal.unwritten:
+                continue  # its events are only in memory: kept
+            if journal.file is not None:
+                journal.file.close()
+            del self.walks[walk.session.id]
+            held -= 1
+        if held >= self.max_open:
+            raise ToolFailure(
+                f"this server holds {held} unfinished walks whose events are not all on "
+                "disk (the journal cannot be written); finish some or fix the sessions "
+                "directory, then start again"
+            )
 
     def _view(self, session: Session) -> Step:
         """The step as the tool returns it, made again only after the walk changed."""
@@ -574,12 +679,15 @@ def _view(session: Session) -> Step:
     if isinstance(node, Conclusion):
         steps, i = [], 0
         for s in node.resolution:
-            command = None
+            command, number = None, None
             if s.run:
                 command = filled[i].redacted if i < len(filled) else s.run
                 i += 1
+                number = i
             steps.append(
-                ResolutionStep(do=session.fill(s.do, shell=False).text, command=command, where=s.where)
+                ResolutionStep(
+                    do=session.fill(s.do, shell=False).text, command=command, check=number, where=s.where
+                )
             )
         info = ConclusionInfo(
             outcome=node.outcome.value,
@@ -630,6 +738,43 @@ def _view(session: Session) -> Step:
     )
 
 
+def _max_open() -> int:
+    """How many journals the server keeps open: a quarter of its file descriptors, 16 to 256."""
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    except (ImportError, OSError, ValueError):  # pragma: no cover - no resource module
+        return 64
+    if soft == resource.RLIM_INFINITY:
+        return 256
+    return max(16, min(256, soft // 4))
+
+
+def _log_journal_error(message: str) -> None:
+    """A journal write failed: for the server's log (the client is told by `not_recorded`)."""
+    import logging
+
+    logging.getLogger("dectree.mcp").warning("%s", message)
+
+
+def _add_note(session: Session, text: str) -> None:
+    """Add `text` to the current step's note, after what it holds already.
+
+    The engine's note replaces (the app's note editor edits the whole note); over
+    MCP every note and every reported run is kept, so each is added to the end."""
+    earlier = session.current.note
+    joined = f"{earlier}\n\n{text}" if earlier else text
+    size = len(joined.encode("utf-8", "replace"))
+    if size > NOTE_LIMIT:
+        raise ToolFailure(
+            f"not recorded: this step's notes would hold {size / 2**20:.1f} MiB, over the "
+            f"{NOTE_LIMIT // 2**20} MiB one step keeps; shorten it (keep the lines that "
+            "matter), or record it on the next step"
+        )
+    session.note(joined)
+
+
 def _contact(level: Level, contact: Contact) -> ContactInfo:
     return ContactInfo(
         level=level.value,
@@ -660,19 +805,30 @@ def _choice(choices: list, choice: str | int) -> int | str:  # type: ignore[type
     if isinstance(choice, bool):
         raise ToolFailure("choice is a number or a label, not true/false")
     labels = [c.label for c in choices]
-    if isinstance(choice, int) or (isinstance(choice, str) and choice.strip().isdigit()):
-        number = int(choice)
-        if not 1 <= number <= len(choices):
-            raise ToolFailure(f"no answer {number}: choose 1-{len(choices)}: " + "; ".join(labels))
-        return number - 1
+    allowed = f"choose 1-{len(choices)} (by number) or a label: " + "; ".join(labels)
+    if isinstance(choice, int):
+        if not 1 <= choice <= len(choices):
+            raise ToolFailure(f"no answer {choice}: {allowed}")
+        return choice - 1
     text = _text(choice, "choice").strip()
+    if _DIGITS.fullmatch(text):
+        # ASCII digits only ("²" and "٣" are digits to str.isdigit, not to int()), and
+        # never converted when longer than any answer number could be.
+        if len(text) > 6 or not 1 <= int(text) <= len(choices):
+            raise ToolFailure(f"no answer {_short(text)}: {allowed}")
+        return int(text) - 1
     for i, label in enumerate(labels):
         if label == text:
             return i
     for i, label in enumerate(labels):
         if label.casefold() == text.casefold():
             return i
-    raise ToolFailure(f"no answer labelled {text!r}; answers: " + "; ".join(labels))
+    raise ToolFailure(f"no answer labelled {_short(text)!r}: {allowed}")
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """Text a client sent, shortened to be quoted back in an error."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
 
 
 __all__ = ["ToolFailure", "Walks"]

@@ -350,9 +350,11 @@ def test_bad_input_to_every_tool_is_a_tool_error_and_the_server_goes_on(tmp_path
         assert "[1, 2]" not in refused
         refused = await fails(client, "report_output", session=session, check="x", output="y")
         assert "bad arguments for report_output: check:" in refused
-        assert "choice: Field required" in await fails(client, "answer", session=session)
+        assert "choice: missing; give text or a whole number" in await fails(
+            client, "answer", session=session
+        )
         assert "Unknown tool: nope" in await fails(client, "nope")
-        assert "variables.namespace: Input should be a valid string" in await fails(
+        assert "variables.namespace: got 5; give text" in await fails(
             client, "start", tree="database", variables={"namespace": 5}
         )
         # an object sent as JSON text, as some clients do, is read as the object

@@ -19,6 +19,7 @@ from dectree.commands.common import (
     missing_paths,
     positive_int,
 )
+from dectree.commands.output import echo
 from dectree.model.discovery import discover, siblings
 from dectree.source.problems import DEFAULT_MAX_PATH, Problem, Severity
 
@@ -98,6 +99,12 @@ def _outcome(args: argparse.Namespace, today: dt.date) -> Outcome | None:
     use_cache = not args.no_cache and not os.environ.get("DECTREE_NO_CACHE")
     inputs = _inputs(args) if use_cache else None
     cache, key = ResultCache(), ""
+    if use_cache and not cache.usable():
+        echo(
+            f"dectree: {cache.directory} is a symlink or not yours: the result cache is not used",
+            err=True,
+        )
+        inputs = None
     if inputs is not None:
         options = {"today": today, "max_path": args.max_path, "max_bytes": args.max_bytes}
         key = run_key(inputs, options)

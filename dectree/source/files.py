@@ -60,7 +60,7 @@ def read_regular(path: Path | str, limit: int, *, follow: bool = True) -> bytes:
                 raise UnreadableFile(errno.ELOOP, "a symlink, not a file", str(path)) from None
             raise UnreadableFile(errno.ELOOP, "a symlink loop", str(path)) from None
         raise
-    with os.fdopen(fd, "rb") as handle:
+    try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise UnreadableFile(
@@ -72,6 +72,10 @@ def read_regular(path: Path | str, limit: int, *, follow: bool = True) -> bytes:
                 f"{info.st_size:,} bytes, over the limit of {limit:,} bytes",
                 str(path),
             )
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:  # grew while being read
         raise UnreadableFile(errno.EFBIG, f"over the limit of {limit:,} bytes", str(path))

@@ -79,6 +79,24 @@ def format_duration(seconds: float) -> str:
     return f"{secs} s"
 
 
+EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+LATEST = dt.datetime(9000, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def check_moment(moment: dt.datetime) -> dt.datetime:
+    """A recorded time as dectree uses it: with a time zone, from 1970 to 9000 (UTC).
+
+    Raises ValueError otherwise: a time without a zone cannot be compared with
+    one that has it, and near year 1 or 9999 turning it to UTC overflows. A
+    journal's time is read through this, so nothing later meets either.
+    """
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"time {moment.isoformat()} has no time zone (UTC is written Z)")
+    if not EARLIEST <= moment <= LATEST:
+        raise ValueError(f"time {moment.isoformat()} is not between 1970 and 9000")
+    return moment
+
+
 def format_time(moment: dt.datetime) -> str:
     """`2026-03-01 12:00:05 UTC`."""
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")

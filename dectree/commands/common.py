@@ -42,12 +42,21 @@ def add_paths(parser: argparse.ArgumentParser) -> None:
     )
 
 
+EARLIEST_DATE = dt.date(1970, 1, 1)
+LATEST_DATE = dt.date(8999, 12, 31)  # dates are added to (review intervals): keep far from 9999
+
+
 def date_arg(text: str) -> dt.date:
-    """argparse type for YYYY-MM-DD."""
+    """argparse type for YYYY-MM-DD, from 1970 to 8999."""
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is out of range: a date from {EARLIEST_DATE} to {LATEST_DATE}"
+        )
+    return day
 
 
 def missing_paths(paths: list[str]) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from dectree.commands.common import (
     missing_paths,
     positive_int,
 )
-from dectree.commands.output import echo
+from dectree.commands.output import echo, write_json
 from dectree.model.discovery import discover, siblings
 from dectree.source.problems import DEFAULT_MAX_PATH, Problem, Severity
 
@@ -145,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
     failed = counts[Severity.error] > 0 or (args.strict and counts[Severity.warning] > 0)
     out = sys.stdout
     if args.format == "json":
-        json.dump(
+        write_json(
             {
                 "files": outcome.files,
                 "trees": outcome.trees,
@@ -154,10 +153,8 @@ def run(args: argparse.Namespace) -> int:
                 "warnings": counts[Severity.warning],
                 "ok": not failed,
             },
-            out,
-            indent=2,
+            stream=out,
         )
-        out.write("\n")
     else:
         for p in problems:
             out.write((_github(p) if args.format == "github" else str(p)) + "\n")

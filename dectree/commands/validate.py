@@ -19,7 +19,7 @@ from dectree.commands.common import (
     positive_int,
 )
 from dectree.commands.output import echo, write_json
-from dectree.model.discovery import discover, siblings
+from dectree.model.discovery import discover, siblings, skipped_entries
 from dectree.source.problems import DEFAULT_MAX_PATH, Problem, Severity
 
 
@@ -165,4 +165,10 @@ def run(args: argparse.Namespace) -> int:
                 f"{counts[Severity.error]} error(s), {counts[Severity.warning]} warning(s), "
                 f"{counts[Severity.info]} note(s)\n"
             )
+    for path, why in skipped_entries(args.paths):
+        echo(f"dectree: note: {path}: skipped: {why}", err=True)
+    if outcome.files == 0:  # nothing was checked: not a success
+        where = ", ".join(args.paths) or "the tree directories"
+        echo(f"dectree: error: no tree files (*.yaml, *.yml) in {where}", err=True)
+        return 2
     return 1 if failed else 0

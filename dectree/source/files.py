@@ -42,6 +42,18 @@ def kind(mode: int) -> str:
     return "a special file"
 
 
+def why_unusable(path: Path | str, exc: OSError) -> str:
+    """What `os.stat(path)` failing with `exc` means, in words: a link loop, a dangling link, ..."""
+    if exc.errno == errno.ELOOP:
+        return "a symlink loop"
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        try:
+            return f"a symlink to {os.readlink(path)!r}, which does not exist"
+        except OSError:
+            pass
+    return exc.strerror or str(exc)
+
+
 def read_regular(path: Path | str, limit: int, *, follow: bool = True) -> bytes:
     """The bytes of a regular file of at most `limit` bytes; never blocks on a FIFO or device.
 

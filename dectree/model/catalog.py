@@ -25,12 +25,13 @@ from pydantic import BaseModel, ValidationError
 from dectree.model.discovery import discover, siblings
 from dectree.model.tree import AnyNode, Tree, split_ref
 from dectree.model.treecache import TreeCache
-from dectree.source.files import kind, why_unusable
+from dectree.source.files import kind, read_regular, why_unusable
 from dectree.source.problems import Problem, problem
 from dectree.source.reader import read
 from dectree.source.yamlsource import MAX_BYTES, PosDict, SourceError, locate
 
 HINT_LIMIT = 200  # unknown keys per file that get a did-you-mean hint
+POSITIONS_MAX_BYTES = 1 << 30  # a file read again for positions: it loaded under any --max-bytes
 
 
 @dataclass
@@ -54,8 +55,7 @@ class LoadedTree:
     def _positions(self) -> PosDict:
         """The data of a tree that came from the cache: its file read again."""
         try:
-            with open(self.path, "rb") as handle:
-                raw = handle.read()
+            raw = read_regular(self.path, POSITIONS_MAX_BYTES)  # never a FIFO swapped in since
             if hashlib.sha256(raw).hexdigest() == self.digest:
                 found = read(raw, max_bytes=len(raw)).data
                 if isinstance(found, PosDict):

@@ -20,6 +20,10 @@ changed files are read). Unchanged sets are served without parsing anything.
 The cache lives in `.dectree-cache/` in the current directory (a `.gitignore`
 inside keeps it out of commits), or in `$DECTREE_CACHE_DIR`. It never makes a run
 fail: an unreadable or corrupt entry is a miss, a failed write is ignored.
+A checkout can carry the folder, so it is used only when it and its `validate`
+folder are real directories the user owns (no symlink: see
+`dectree.source.files.private_directory`); entries are read only as regular
+files, and pruning removes only files named as entries are.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -34,10 +39,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dectree import __version__
+from dectree.source.files import create_new, private_directory, read_regular
 from dectree.source.problems import Problem, Severity
 
 CACHE_DIR_NAME = ".dectree-cache"
 ENTRY_LIMIT = 64  # newest results kept; older ones are removed on write
+ENTRY_BYTES = 256 << 20  # a larger entry is not read (a miss)
+_ENTRY_NAME = re.compile(r"^[0-9a-f]{64}\.json$")
 _FORMAT = 1
 
 
@@ -114,13 +122,22 @@ class ResultCache:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory if directory is not None else default_directory()
 
-    def _entry(self, key: str) -> Path:
-        return self.directory / "validate" / f"{key}.json"
+    def usable(self) -> bool:
+        """False when the folder is there but is not one the cache may use (a symlink, not the user's)."""
+        if not os.path.lexists(self.directory):
+            return True
+        return private_directory(self.directory) is not None and (
+            not os.path.lexists(self.directory / "validate")
+            or private_directory(self.directory, "validate") is not None
+        )
 
     def get(self, key: str) -> Outcome | None:
         """The stored outcome for `key`, or None."""
+        folder = private_directory(self.directory, "validate")
+        if folder is None:
+            return None
         try:
-            raw = json.loads(self._entry(key).read_text(encoding="utf-8"))
+            raw = json.loads(read_regular(folder / f"{key}.json", ENTRY_BYTES, follow=False))
             return Outcome(
                 files=int(raw["files"]),
                 trees=[str(t) for t in raw["trees"]],
@@ -134,7 +151,6 @@ class ResultCache:
 
     def put(self, key: str, outcome: Outcome) -> None:
         """Store `outcome` under `key`, atomically; drop the oldest entries past the limit."""
-        entry = self._entry(key)
         payload = {
             "files": outcome.files,
             "trees": outcome.trees,
@@ -143,37 +159,58 @@ class ResultCache:
                 for p in outcome.problems
             ],
         }
+        folder = self._prepare()
+        if folder is None:
+            return
         try:
-            self._prepare()
-            fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                # dumps, not dump: dump streams through the pure-Python encoder (5x slower)
-                handle.write(json.dumps(payload, separators=(",", ":")))
-            os.replace(tmp, entry)
-            self._prune(entry.parent)
+            # mkstemp opens with O_EXCL; os.replace renames over a name, never through a symlink
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    # dumps, not dump: dump streams through the pure-Python encoder (5x slower)
+                    handle.write(json.dumps(payload, separators=(",", ":")))
+                os.replace(tmp, folder / f"{key}.json")
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            self._prune(folder)
         except OSError:
             return
 
-    def _prepare(self) -> None:
-        (self.directory / "validate").mkdir(parents=True, exist_ok=True)
-        ignore = self.directory / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# Created by dectree: results of `dectree validate`.\n*\n")
-        tag = self.directory / "CACHEDIR.TAG"
-        if not tag.exists():
-            tag.write_text(
-                "Signature: 8a477f597d28d172789f06886806bc55\n"
-                "# This file is a cache directory tag created by dectree.\n"
-            )
+    def _prepare(self) -> Path | None:
+        """The entries' folder, made if missing; None when the cache may not be used."""
+        folder = private_directory(self.directory, "validate", create=True)
+        if folder is None:
+            return None
+        create_new(
+            self.directory / ".gitignore",
+            b"# Created by dectree: results of `dectree validate`.\n*\n",
+        )
+        create_new(
+            self.directory / "CACHEDIR.TAG",
+            b"Signature: 8a477f597d28d172789f06886806bc55\n"
+            b"# This file is a cache directory tag created by dectree.\n",
+        )
+        return folder
 
     @staticmethod
     def _prune(folder: Path) -> None:
+        """Past `ENTRY_LIMIT`, remove the oldest entries: regular files named as entries, nothing else."""
         entries = []
-        for path in folder.glob("*.json"):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return
+        for name in names:
+            if not _ENTRY_NAME.match(name):
+                continue
+            path = folder / name
             try:
-                entries.append((path.stat().st_mtime_ns, path))
+                info = os.lstat(path)
             except OSError:
                 continue
+            if stat.S_ISREG(info.st_mode):
+                entries.append((info.st_mtime_ns, path))
         entries.sort(reverse=True)
         for _, path in entries[ENTRY_LIMIT:]:
             try:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dectree.commands.output import echo
+from dectree.source.files import why_unusable
 from dectree.source.yamlsource import MAX_BYTES
 
 if TYPE_CHECKING:
@@ -42,17 +44,38 @@ def add_paths(parser: argparse.ArgumentParser) -> None:
     )
 
 
+EARLIEST_DATE = dt.date(1970, 1, 1)
+LATEST_DATE = dt.date(8999, 12, 31)  # dates are added to (review intervals): keep far from 9999
+
+
 def date_arg(text: str) -> dt.date:
-    """argparse type for YYYY-MM-DD."""
+    """argparse type for YYYY-MM-DD, from 1970 to 8999."""
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is out of range: a date from {EARLIEST_DATE} to {LATEST_DATE}"
+        )
+    return day
 
 
 def missing_paths(paths: list[str]) -> list[str]:
-    """Given paths that do not exist."""
+    """Given paths that do not exist (or are links to nothing)."""
     return [p for p in paths if not Path(p).exists()]
+
+
+def missing_message(path: str) -> str:
+    """Why `path`, one of `missing_paths`, cannot be used: absent, a dangling link or a link loop."""
+    try:
+        os.stat(path)
+    except FileNotFoundError as exc:
+        if os.path.islink(path):
+            return why_unusable(path, exc)
+    except OSError as exc:
+        return why_unusable(path, exc)
+    return "no such file or directory"
 
 
 def load_or_usage_error(
@@ -66,7 +89,7 @@ def load_or_usage_error(
     missing = missing_paths(args.paths)
     if missing:
         for path in missing:
-            echo(f"dectree: error: {path}: no such file or directory", err=True)
+            echo(f"dectree: error: {path}: {missing_message(path)}", err=True)
         return None
     from dectree.model.catalog import load_catalog  # pydantic and the models: only when loading
 

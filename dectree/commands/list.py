@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import sys
 
 from dectree.commands.common import add_paths, date_arg, load_or_usage_error
-from dectree.commands.output import echo
+from dectree.commands.output import echo, write_json
 from dectree.model.tree import Action, Conclusion, Escalation, Question
 from dectree.text.plain import clean
 
@@ -54,8 +52,7 @@ def run(args: argparse.Namespace) -> int:
             }
         )
     if args.format == "json":
-        json.dump({"trees": rows, "problems": len(catalog.problems)}, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        write_json({"trees": rows, "problems": len(catalog.problems)})
     else:
         header = f"{'ID':<16} {'Q':>3} {'A':>3} {'C':>3} {'E':>3}  {'REVIEWED':<10}  TITLE"
         echo(header)

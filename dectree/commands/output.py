@@ -4,17 +4,19 @@ Text a command prints is built from files (tree titles and ids, scenario names,
 journal fields, file names): a byte sequence in any of them could set the
 window title, write the clipboard or clear the screen. `echo` cleans what it
 prints (line breaks kept, every other control, bidi and zero-width character
-shown as an escape); `document` writes a whole document (a runbook, a
+shown as an escape); `write_json` writes `--format json` output with those
+characters as JSON escapes (the same data); `document` writes a whole document (a runbook, a
 transcript) unchanged to a file or pipe and cleaned to a terminal.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
-from dectree.text.plain import clean
+from dectree.text.plain import clean, json_safe
 
 
 def echo(text: str = "", *, err: bool = False) -> None:
@@ -28,6 +30,12 @@ def document(text: str, stream: TextIO | None = None) -> None:
     out = stream or sys.stdout
     isatty = getattr(out, "isatty", None)
     out.write(clean(text, newlines=True) if isatty is not None and isatty() else text)
+
+
+def write_json(data: Any, *, ensure_ascii: bool = True, stream: TextIO | None = None) -> None:
+    """`data` as indented JSON and a newline, every unsafe character written as `\\uXXXX`."""
+    text = json.dumps(data, indent=2, ensure_ascii=ensure_ascii)
+    (stream or sys.stdout).write(json_safe(text) + "\n")
 
 
 def text_arg(value: str) -> str:

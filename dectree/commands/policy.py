@@ -13,6 +13,10 @@ import os
 import sys
 from pathlib import Path
 
+from dectree.source.files import read_regular
+
+MAX_BYTES = 1 << 20  # the config is a few lines; a larger file is a mistake
+
 
 class ConfigError(Exception):
     """The user config cannot be read or says something dectree does not understand."""
@@ -43,7 +47,7 @@ def run_disabled(args: argparse.Namespace) -> str | None:
         return "--no-run"
     path = config_path()
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_BYTES)  # a FIFO or /dev/zero would hang a plain read
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -56,6 +60,8 @@ def run_disabled(args: argparse.Namespace) -> str | None:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
     value = data.get("run_checks", True)
     if not isinstance(value, bool):
         raise ConfigError(f"{path}: run_checks must be true or false, not {value!r}")

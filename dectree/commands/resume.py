@@ -47,7 +47,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dectree.commands.common import missing_paths
+    from dectree.commands.common import missing_message, missing_paths
     from dectree.model.catalog import load_catalog
     from dectree.records.resume import prepare_resume
 
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     missing = missing_paths(args.trees)
     if missing:
-        echo(f"dectree: error: {missing[0]}: no such file or directory", err=True)
+        echo(f"dectree: error: {missing[0]}: {missing_message(missing[0])}", err=True)
         return 2
     catalog = load_catalog(args.trees)
     resumed = prepare_resume(journal, catalog)

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dectree.commands.common import add_paths, missing_paths
+from dectree.commands.common import add_paths, missing_message, missing_paths
 from dectree.commands.output import echo, text_arg
 from dectree.commands.policy import ConfigError, add_run_policy, run_disabled
 from dectree.commands.recording import add_record_args, recorder_for, report_errors_in
@@ -146,12 +146,12 @@ def run(args: argparse.Namespace) -> int:
     tree_id: str | None = args.tree
     missing = missing_paths(paths)
     if missing:
-        return _error(f"{missing[0]}: no such file or directory")
+        return _error(f"{missing[0]}: {missing_message(missing[0])}")
     if tree_id is not None and _is_path(tree_id):
         # TREE is a file (walk it) or a directory (open the home screen on it).
         path = Path(tree_id)
         if not path.exists():
-            return _error(f"{tree_id}: no such file or directory")
+            return _error(f"{tree_id}: {missing_message(tree_id)}")
         paths.insert(0, tree_id)
         tree_id = None
         if path.is_file():

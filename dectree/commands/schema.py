@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
-from dectree.commands.output import echo
+from dectree.commands.output import echo, write_json
 from dectree.model.tree import Tree
 
 TREE_SCHEMA_ID = "https://dectree.dev/schema/tree.json"
@@ -38,6 +36,5 @@ def run(args: argparse.Namespace) -> int:
         schema = transcript_schema()
     else:
         schema = tree_schema()
-    json.dump(schema, sys.stdout, indent=2)
-    sys.stdout.write("\n")
+    write_json(schema)
     return 0

@@ -15,12 +15,11 @@ Exit codes: 0 hits found, 1 nothing found, 2 bad usage or unreadable trees.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 from dectree.commands.common import add_paths, load_or_usage_error
-from dectree.commands.output import echo
+from dectree.commands.output import echo, write_json
 
 MAX_QUERY = 20_000
 
@@ -103,8 +102,7 @@ def run(args: argparse.Namespace) -> int:
                 for h in shown
             ],
         }
-        json.dump(out, sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        write_json(out, ensure_ascii=False)
         return 0 if shown else 1
     if start is None:
         echo("Enter would start: nowhere (no step or tree matches clearly)")

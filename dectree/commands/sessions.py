@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import sys
 
-from dectree.commands.output import echo
+from dectree.commands.output import echo, write_json
 from dectree.records.paths import add_sessions_dir, journal_files, sessions_dir
 from dectree.text.plain import clean
 
@@ -53,8 +51,7 @@ def run(args: argparse.Namespace) -> int:
             }
             for s in rows
         ]
-        json.dump(data, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        write_json(data)
         return 0
     if not rows:
         echo(f"no sessions recorded in {directory}")

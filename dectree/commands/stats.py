@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from typing import Any
 
 from dectree.commands.common import date_arg
-from dectree.commands.output import echo
+from dectree.commands.output import echo, write_json
 from dectree.records.paths import add_sessions_dir, journal_files, sessions_dir
 from dectree.text.plain import clean
 
@@ -78,8 +77,7 @@ def run(args: argparse.Namespace) -> int:
     )
     result = compute(summaries, options, skipped=len(errors))
     if args.format == "json":
-        json.dump(result, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        write_json(result)
     else:
         sys.stdout.write(clean(render_text(result, str(directory)), newlines=True))
     return 0

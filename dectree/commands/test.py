@@ -9,11 +9,9 @@ conclusion or escalation no scenario reaches),
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
 from dectree.commands.common import add_paths, load_or_usage_error
-from dectree.commands.output import echo
+from dectree.commands.output import echo, write_json
 from dectree.text.plain import clean
 
 UNREADABLE = "DT010"
@@ -44,8 +42,7 @@ def run(args: argparse.Namespace) -> int:
     errors = [p for p in validate_catalog(catalog) if p.level is Severity.error]
     report.problems = sorted(set(report.problems) | set(errors))
     if args.format == "json":
-        json.dump(to_json(report, strict=args.strict), sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        write_json(to_json(report, strict=args.strict))
     else:
         for line in format_text(report, strict=args.strict):
             echo(clean(line))  # one line each, whatever the scenario name holds

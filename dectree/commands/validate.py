@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -19,7 +18,8 @@ from dectree.commands.common import (
     missing_paths,
     positive_int,
 )
-from dectree.model.discovery import discover, siblings
+from dectree.commands.output import echo, write_json
+from dectree.model.discovery import discover, siblings, skipped_entries
 from dectree.source.problems import DEFAULT_MAX_PATH, Problem, Severity
 
 
@@ -98,6 +98,12 @@ def _outcome(args: argparse.Namespace, today: dt.date) -> Outcome | None:
     use_cache = not args.no_cache and not os.environ.get("DECTREE_NO_CACHE")
     inputs = _inputs(args) if use_cache else None
     cache, key = ResultCache(), ""
+    if use_cache and not cache.usable():
+        echo(
+            f"dectree: {cache.directory} is a symlink or not yours: the result cache is not used",
+            err=True,
+        )
+        inputs = None
     if inputs is not None:
         options = {"today": today, "max_path": args.max_path, "max_bytes": args.max_bytes}
         key = run_key(inputs, options)
@@ -138,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
     failed = counts[Severity.error] > 0 or (args.strict and counts[Severity.warning] > 0)
     out = sys.stdout
     if args.format == "json":
-        json.dump(
+        write_json(
             {
                 "files": outcome.files,
                 "trees": outcome.trees,
@@ -147,10 +153,8 @@ def run(args: argparse.Namespace) -> int:
                 "warnings": counts[Severity.warning],
                 "ok": not failed,
             },
-            out,
-            indent=2,
+            stream=out,
         )
-        out.write("\n")
     else:
         for p in problems:
             out.write((_github(p) if args.format == "github" else str(p)) + "\n")
@@ -161,4 +165,10 @@ def run(args: argparse.Namespace) -> int:
                 f"{counts[Severity.error]} error(s), {counts[Severity.warning]} warning(s), "
                 f"{counts[Severity.info]} note(s)\n"
             )
+    for path, why in skipped_entries(args.paths):
+        echo(f"dectree: note: {path}: skipped: {why}", err=True)
+    if outcome.files == 0:  # nothing was checked: not a success
+        where = ", ".join(args.paths) or "the tree directories"
+        echo(f"dectree: error: no tree files (*.yaml, *.yml) in {where}", err=True)
+        return 2
     return 1 if failed else 0

@@ -28,12 +28,15 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dectree.source.files import read_regular
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 VARIABLES_FILE = "variables.toml"
+MAX_BYTES = 1 << 20  # a variables file is a few lines; a larger one is a mistake
 # The same pattern as dectree.model.tree.VAR_PATTERN, without importing pydantic here.
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -78,7 +81,7 @@ def default_var_file() -> Path:
 def read_var_file(path: Path, *, required: bool = True) -> VarValues:
     """The values of one file; a missing optional file gives none. Raises `VarFileError`."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_BYTES)  # a FIFO or /dev/zero would hang a plain read
         mode = path.stat().st_mode
     except FileNotFoundError:
         if required:
@@ -92,6 +95,8 @@ def read_var_file(path: Path, *, required: bool = True) -> VarValues:
         raise VarFileError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise VarFileError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise VarFileError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
     values = VarValues(sources=[path])
     unknown = sorted(set(data) - {"variables", "secrets"})
     if unknown:

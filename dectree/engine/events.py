@@ -17,7 +17,9 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+
+from dectree.text.plain import check_moment
 
 StepIndex = Annotated[int, Field(ge=0, strict=True)]
 """A 0-based position in the session's path (a journal saying -5 is refused, not indexed)."""
@@ -32,13 +34,17 @@ class SessionOutcome(str, Enum):
     abandoned = "abandoned"
 
 
+Moment = Annotated[dt.datetime, AfterValidator(check_moment)]
+"""A recorded time: with a time zone, from 1970 to 9000 (`dectree.text.plain.check_moment`)."""
+
+
 class EventBase(BaseModel):
     """Fields every event shares."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     seq: int = Field(ge=1, strict=True, description="Position of the event in its session, from 1.")
-    at: dt.datetime = Field(description="When it happened (UTC).")
+    at: Moment = Field(description="When it happened (UTC).")
 
     @field_validator("at", mode="before")
     @classmethod

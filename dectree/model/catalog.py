@@ -25,11 +25,13 @@ from pydantic import BaseModel, ValidationError
 from dectree.model.discovery import discover, siblings
 from dectree.model.tree import AnyNode, Tree, split_ref
 from dectree.model.treecache import TreeCache
+from dectree.source.files import kind, read_regular, why_unusable
 from dectree.source.problems import Problem, problem
 from dectree.source.reader import read
 from dectree.source.yamlsource import MAX_BYTES, PosDict, SourceError, locate
 
 HINT_LIMIT = 200  # unknown keys per file that get a did-you-mean hint
+POSITIONS_MAX_BYTES = 1 << 30  # a file read again for positions: it loaded under any --max-bytes
 
 
 @dataclass
@@ -53,8 +55,7 @@ class LoadedTree:
     def _positions(self) -> PosDict:
         """The data of a tree that came from the cache: its file read again."""
         try:
-            with open(self.path, "rb") as handle:
-                raw = handle.read()
+            raw = read_regular(self.path, POSITIONS_MAX_BYTES)  # never a FIFO swapped in since
             if hashlib.sha256(raw).hexdigest() == self.digest:
                 found = read(raw, max_bytes=len(raw)).data
                 if isinstance(found, PosDict):
@@ -116,8 +117,14 @@ def read_file(path: Path, *, max_bytes: int = MAX_BYTES) -> tuple[bytes | None, 
     """A tree file's bytes, or the problem that keeps it from being read (DT010, DT004)."""
     name = str(path)
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO or device would block or never end
-            return None, [problem(name, 1, 1, "DT010", "cannot read file: not a regular file")]
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return None, [problem(name, 1, 1, "DT010", f"cannot read file: {why_unusable(path, exc)}")]
+    try:
+        if not stat.S_ISREG(mode):  # a FIFO or device would block or never end
+            return None, [
+                problem(name, 1, 1, "DT010", f"cannot read file: not a regular file ({kind(mode)})")
+            ]
         with open(path, "rb") as handle:
             raw = handle.read(max_bytes + 1)
             if len(raw) > max_bytes:  # say the file's size, not how much of it was read
@@ -229,7 +236,7 @@ def schema_problems(path: str, data: PosDict, exc: ValidationError) -> list[Prob
     seen: set[tuple[int, int, str]] = set()
     hinted = 0
     for error in exc.errors(include_url=False):
-        loc = tuple(error["loc"])
+        loc = _node_key(data, tuple(error["loc"]))
         kind = error["type"]
         where = _describe(loc)
         if kind == "extra_forbidden":
@@ -250,12 +257,33 @@ def schema_problems(path: str, data: PosDict, exc: ValidationError) -> list[Prob
         else:
             code = "DT103"
             message = f"{where}: {_explain(error)}"
-            line, column = locate(data, loc) or (1, 1)
+            if loc[-1] == "[key]":  # the key itself is wrong: point at it
+                line, column = locate(data, loc[:-1], of_key=True) or (1, 1)
+            else:
+                line, column = locate(data, loc) or (1, 1)
         if (line, column, message) in seen:
             continue
         seen.add((line, column, message))
         out.append(problem(path, line, column, code, message))
     return out
+
+
+def _node_key(data: PosDict, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """`loc` with the node key as YAML read it: pydantic writes a `~:` key as 'None'."""
+    if len(loc) > 1 and loc[0] == "nodes":
+        nodes = data.get("nodes")
+        if isinstance(nodes, dict) and not (isinstance(loc[1], str) and loc[1] in nodes):
+            real = [k for k in nodes if not isinstance(k, str) and _same_key(k, loc[1])]
+            if real:
+                return ("nodes", real[0], *loc[2:])
+    return loc
+
+
+def _same_key(key: Any, named: Any) -> bool:
+    """Whether pydantic's `named` stands for the YAML key `key` (it writes `true:` as 1)."""
+    if isinstance(key, bool) and isinstance(named, int):
+        return int(key) == named
+    return str(key) == str(named)
 
 
 def _describe(loc: tuple[Any, ...]) -> str:
@@ -264,7 +292,13 @@ def _describe(loc: tuple[Any, ...]) -> str:
     while i < len(loc):
         part = loc[i]
         if part == "nodes" and i + 1 < len(loc):
-            parts.append(f"node {loc[i + 1]!r}")
+            key = loc[i + 1]
+            if isinstance(key, str):
+                parts.append(f"node {key!r}")
+            else:  # `~:` or `12:` as a node key: say what YAML read, not Python's repr
+                parts.append(f"node key {_yaml_scalar(key)}")
+                if i + 2 < len(loc) and loc[i + 2] == "[key]":
+                    i += 1
             i += 2
             if i < len(loc) and loc[i] in ("question", "action", "conclusion", "escalation"):
                 i += 1
@@ -275,9 +309,20 @@ def _describe(loc: tuple[Any, ...]) -> str:
     return text
 
 
+def _yaml_scalar(value: Any) -> str:
+    """A key as YAML spells it: `null`, `true`, `12`."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def _explain(error: Any) -> str:
     kind = error["type"]
     value = error.get("input")
+    if kind == "string_type" and (value is None or isinstance(value, bool)):
+        return f"expected text, got {_yaml_scalar(value)}; a node id is text"
     if kind == "string_type" and isinstance(value, (int, float, bool)):
         return f"expected text, got {type(value).__name__} {value!r}; put it in quotes"
     if kind == "string_pattern_mismatch":

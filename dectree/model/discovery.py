@@ -21,8 +21,33 @@ def bundled_trees_dir() -> Path:
 
 
 def tree_files(directory: Path) -> list[Path]:
-    """The tree files directly in `directory`, sorted."""
-    return sorted(p for p in directory.iterdir() if p.suffix in TREE_SUFFIXES and p.is_file())
+    """The tree files directly in `directory`, sorted.
+
+    Every name ending in `.yaml` or `.yml` but a directory: a FIFO, a device, a
+    dangling link or a link loop is a tree file that cannot be read, and the
+    loader says so (DT010), rather than being passed over in silence.
+    """
+    return sorted(p for p in directory.iterdir() if p.suffix in TREE_SUFFIXES and not p.is_dir())
+
+
+def skipped_entries(paths: Sequence[str]) -> list[tuple[Path, str]]:
+    """Entries of the directories in `paths` that look like tree files but are not loaded, and why."""
+    found: list[tuple[Path, str]] = []
+    for name in paths:
+        directory = Path(name)
+        if not directory.is_dir():
+            continue
+        try:
+            entries = sorted(directory.iterdir())
+        except OSError:
+            continue
+        for path in entries:
+            if path.suffix in TREE_SUFFIXES:
+                if path.is_dir():
+                    found.append((path, "a directory, not a tree file"))
+            elif path.suffix.lower() in TREE_SUFFIXES:
+                found.append((path, "tree files end in .yaml or .yml, in lowercase"))
+    return found
 
 
 def discover(paths: Sequence[str] = ()) -> list[Path]:
@@ -37,7 +62,7 @@ def discover(paths: Sequence[str] = ()) -> list[Path]:
     for root in [*roots, *extra]:
         found = tree_files(root) if root.is_dir() else [root]
         for path in found:
-            key = path.resolve()
+            key = Path(os.path.realpath(path))  # never raises on a link loop
             if key not in seen:
                 seen.add(key)
                 files.append(path)
@@ -50,13 +75,13 @@ def siblings(paths: Sequence[str], chosen: Sequence[Path]) -> list[Path]:
     Validating one file of a tree set (as pre-commit does with changed files)
     must still resolve its links into the other trees of the set.
     """
-    taken = {p.resolve() for p in chosen}
+    taken = {Path(os.path.realpath(p)) for p in chosen}
     found: list[Path] = []
     for name in paths:
         path = Path(name)
         if path.is_file():
             for other in tree_files(path.parent):
-                key = other.resolve()
+                key = Path(os.path.realpath(other))
                 if key not in taken:
                     taken.add(key)
                     found.append(other)

@@ -171,9 +171,15 @@ def check_id(tree_id: str) -> None:
 def skeleton(tree_id: str, *, today: dt.date, path: str | None = None) -> str:
     """The YAML text of a new tree with id `tree_id`, reviewed `today`."""
     check_id(tree_id)
+    try:
+        next_review = today + REVIEW_INTERVAL
+    except OverflowError:
+        raise ScaffoldError(
+            f"{today.isoformat()}: too late a date, its next review would be after year 9999"
+        ) from None
     return TEMPLATE.format(
         tree_id=tree_id,
         today=today.isoformat(),
-        next_review=(today + REVIEW_INTERVAL).isoformat(),
+        next_review=next_review.isoformat(),
         path=path or f"trees/{tree_id}.yaml",
     )

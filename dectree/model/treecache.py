@@ -21,6 +21,10 @@ The cache lives in the user's cache directory (`$XDG_CACHE_HOME/dectree/trees`,
 else `~/.cache/dectree/trees`), or `$DECTREE_CACHE_DIR/trees`; never in the
 working directory, so a repository cannot bring entries with it.
 `DECTREE_NO_CACHE=1` turns it off. It never makes a load fail.
+The folder and its subfolders are used only as real directories the user owns
+(a symlink in their place, or another user's folder, turns the cache off);
+entries are read only as regular files of bounded size, and pruning removes
+only files named as entries are.
 
 Other per-file values are kept the same way (`get`, `put_value`) under a
 part name and a salt that names the code that made them: `dectree validate`
@@ -35,19 +39,25 @@ import hashlib
 import hmac
 import os
 import pickle
+import re
 import secrets
+import stat
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from dectree import __version__
+from dectree.source.files import private_directory, read_regular
 
 _MAGIC = b"dectree-tree-cache-1\n"
 _DIGEST = 32  # bytes of HMAC-SHA256
 _KEY_NAME = "key"
 ENTRY_LIMIT = 8192  # entry files kept; past it the least recently used half is removed
 SIZE_LIMIT = 8 << 20  # larger files are not stored: see `TreeCache.put`
+ENTRY_BYTES = 1 << 30  # a larger entry file is not read (a miss)
+_FOLDER = re.compile(r"^[0-9a-f]{2}$")
+_ENTRY = re.compile(r"^[0-9a-f]{64}\.[a-z_]+$")
 
 
 def default_directory() -> Path | None:
@@ -107,9 +117,13 @@ class TreeCache:
             return self._key
         path = self.directory / _KEY_NAME
         try:
-            with open(path, "rb") as handle:
-                key = handle.read()
-            if len(key) == 32 and (os.stat(path).st_mode & 0o077) == 0:
+            if private_directory(self.directory) is None:
+                if not create or os.path.lexists(self.directory):
+                    self._broken = create  # a symlink or another user's folder: no cache here
+                    return None
+                raise FileNotFoundError(path)
+            key = read_regular(path, 64, follow=False)
+            if len(key) == 32 and (os.lstat(path).st_mode & 0o077) == 0:
                 self._key = key
                 return key
             if not create:
@@ -123,9 +137,11 @@ class TreeCache:
             self._broken = True
             return None
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            if private_directory(self.directory, create=True) is None:
+                self._broken = True
+                return None
             key = secrets.token_bytes(32)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(key)
             self._key = key
@@ -144,9 +160,12 @@ class TreeCache:
         if key is None:
             return None
         path = self._name(digest, part, salt)
+        if private_directory(self.directory, path.parent.name) is None:
+            return None
         try:
-            blob = path.read_bytes()
-            os.utime(path)  # recently used: kept when the cache is pruned
+            blob = read_regular(path, ENTRY_BYTES, follow=False)
+            # recently used: kept when the cache is pruned
+            os.utime(path, follow_symlinks=False)
         except OSError:
             return None
         body = blob[_DIGEST:]
@@ -185,7 +204,8 @@ class TreeCache:
             return
         try:
             target = self._name(digest, part, salt)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if private_directory(self.directory, target.parent.name, create=True) is None:
+                return
             body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             try:
@@ -205,13 +225,20 @@ class TreeCache:
         if not self._written:
             return
         self._written = 0
+        entries = []
         try:
-            entries = [
-                (path.stat().st_mtime_ns, path)
-                for folder in self.directory.iterdir()
-                if folder.is_dir()
-                for path in folder.iterdir()
-            ]
+            if private_directory(self.directory) is None:
+                return
+            for name in os.listdir(self.directory):
+                folder = self.directory / name
+                if not _FOLDER.match(name) or private_directory(folder) is None:
+                    continue
+                for entry in os.listdir(folder):
+                    if not _ENTRY.match(entry):
+                        continue
+                    info = os.lstat(folder / entry)
+                    if stat.S_ISREG(info.st_mode):
+                        entries.append((info.st_mtime_ns, folder / entry))
         except OSError:
             return
         if len(entries) <= limit:

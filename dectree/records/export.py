@@ -41,7 +41,7 @@ from dectree.text.escape import (
     md_text,
     one_line,
 )
-from dectree.text.plain import format_duration, format_time, visible_controls
+from dectree.text.plain import format_duration, format_time, json_safe, visible_controls
 
 OUTCOME_TEXT = {
     SessionOutcome.resolved: "Resolved",
@@ -471,8 +471,9 @@ def render_markdown(t: Transcript) -> str:
 
 
 def render_json(t: Transcript) -> str:
-    """The transcript as JSON (schema: `dectree schema --transcript`)."""
-    return t.model_dump_json(indent=2) + "\n"
+    """The transcript as JSON (schema: `dectree schema --transcript`), C1 controls,
+    bidi and other invisible characters written as `\\uXXXX` (the same data)."""
+    return json_safe(t.model_dump_json(indent=2)) + "\n"
 
 
 def write_atomic(path: Path, text: str, *, force: bool = False) -> None:

@@ -16,13 +16,13 @@ carry command templates (`{name}`), never filled values.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dectree.engine.events import Moment
 from dectree.engine.walk import node_prompt
 from dectree.model.tree import AnyNode, Conclusion, Escalation, Tree, node_commands
 
@@ -47,7 +47,7 @@ class JournalHeader(Record):
     engineer: str
     host: str
     incident: str | None = None
-    started_at: dt.datetime
+    started_at: Moment
     dectree_version: str
 
 
@@ -109,7 +109,7 @@ class ResumedRecord(Record):
     """The session was reopened; events after `keep_through` are void."""
 
     type: Literal["resumed"] = "resumed"
-    at: dt.datetime
+    at: Moment
     engineer: str
     host: str
     keep_through: int = Field(description="Seq of the last event still valid.")

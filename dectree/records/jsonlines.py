@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dectree.source.files import read_regular
 from dectree.text.plain import clean
 
 
@@ -32,6 +33,7 @@ class JournalError(Exception):
 
 
 MAX_NESTING = 32
+MAX_BYTES = 1 << 30  # a journal is read whole; a larger file is not one dectree wrote
 """Arrays and objects deeper than this on one line are refused before parsing (journal
 lines nest 4 deep; 100,000 nested `[` would exhaust the parser's recursion)."""
 
@@ -103,7 +105,7 @@ def _not_unicode(obj: Any) -> bool:
 def read_lines(path: Path) -> RawJournal:
     """Parse every line with `json.loads`; tolerate a torn last line; keep bad lines aside."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_BYTES)  # a FIFO or a device would hang a plain read
     except OSError as exc:
         raise JournalError(path, 0, exc.strerror or str(exc)) from None
     if data.endswith(b"\n") and not _SURROGATE_ESCAPE.search(data):

@@ -101,7 +101,8 @@ def _model(path: Path, number: int, model: type[Any], obj: dict[str, Any]) -> An
 def _first_error(exc: ValidationError) -> str:
     error = exc.errors()[0]
     where = ".".join(str(part) for part in error["loc"])
-    return f"{where}: {error['msg']}" if where else str(error["msg"])
+    message = str(error["msg"]).removeprefix("Value error, ")  # pydantic's wording for our ValueError
+    return f"{where}: {message}" if where else message
 
 
 def read_journal(path: Path) -> Journal:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from dectree.records.jsonlines import JournalError, read_lines
+from dectree.text.plain import check_moment
 
 OUTCOMES = ("resolved", "workaround", "escalated", "abandoned")
 CONCLUDED = ("resolved", "workaround", "escalated")
@@ -63,7 +64,7 @@ def parse_time(text: Any) -> dt.datetime:
     if not isinstance(text, str):
         raise ValueError(f"not a timestamp: {text!r}")
     moment = dt.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return check_moment(moment)  # the rule the journal reader's models apply
 
 
 def _ref(ref: str, tree_id: str) -> str:

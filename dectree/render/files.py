@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from dectree.source.files import read_regular
+
 
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` (UTF-8, LF line ends) to `path` via a temp file and a rename.
@@ -31,8 +33,13 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def is_current(path: Path, text: str) -> bool:
-    """Whether `path` exists and holds exactly `text` (as UTF-8 bytes)."""
+    """Whether `path` is a regular file holding exactly `text` (as UTF-8 bytes).
+
+    A FIFO or a device there is not current (and is never read: it could block
+    or never end), nor is a file larger than `text`.
+    """
+    expected = text.encode("utf-8")
     try:
-        return path.read_bytes() == text.encode("utf-8")
+        return read_regular(path, len(expected)) == expected
     except OSError:
         return False

@@ -67,6 +67,27 @@ def clean(text: str, *, newlines: bool = False) -> str:
     return unsafe_chars(text, escape_char, newlines=newlines)
 
 
+def json_char(char: str) -> str:
+    """A character as a JSON string escape: `\u009b`, `\ud83d\ude00` past the BMP."""
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def json_safe(text: str) -> str:
+    """JSON text with every unsafe character (C1 controls, bidi and other format
+    characters, separators, lone surrogates) written as a `\\uXXXX` escape.
+
+    Outside strings JSON text is ASCII, so every such character is inside a
+    string, where the escape stands for the same character: the same data,
+    inert on a terminal. (`json.dumps` escapes C0 controls itself, but with
+    `ensure_ascii=False` passes U+009B CSI and U+202E through.)
+    """
+    return unsafe_chars(text, json_char, newlines=True)
+
+
 def format_duration(seconds: float) -> str:
     """`45 s`, `3 min 05 s`, `2 h 07 min`."""
     total = max(int(seconds), 0)
@@ -77,6 +98,24 @@ def format_duration(seconds: float) -> str:
     if minutes:
         return f"{minutes} min {secs:02} s"
     return f"{secs} s"
+
+
+EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+LATEST = dt.datetime(9000, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def check_moment(moment: dt.datetime) -> dt.datetime:
+    """A recorded time as dectree uses it: with a time zone, from 1970 to 9000 (UTC).
+
+    Raises ValueError otherwise: a time without a zone cannot be compared with
+    one that has it, and near year 1 or 9999 turning it to UTC overflows. A
+    journal's time is read through this, so nothing later meets either.
+    """
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"time {moment.isoformat()} has no time zone (UTC is written Z)")
+    if not EARLIEST <= moment <= LATEST:
+        raise ValueError(f"time {moment.isoformat()} is not between 1970 and 9000")
+    return moment
 
 
 def format_time(moment: dt.datetime) -> str:

@@ -262,6 +262,17 @@ def test_run_policy_from_flag_and_user_config(
     config.write_text("run_checks = \n")
     with pytest.raises(ConfigError, match="not valid TOML"):
         run_disabled(argparse.Namespace(no_run=False))
+    config.write_text("run_checks = " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(ConfigError, match="nested too deeply"):
+        run_disabled(argparse.Namespace(no_run=False))
+    config.unlink()
+    os.mkfifo(config)  # a plain read would block until a writer came
+    with pytest.raises(ConfigError, match=r"cannot read: not a regular file \(a FIFO\)"):
+        run_disabled(argparse.Namespace(no_run=False))
+    config.unlink()
+    config.symlink_to("/dev/zero")  # a plain read would never end
+    with pytest.raises(ConfigError, match=r"not a regular file \(a character device\)"):
+        run_disabled(argparse.Namespace(no_run=False))
 
 
 def test_bad_user_config_is_a_clear_error(

@@ -21,6 +21,7 @@ import pytest
 
 from dectree.cli import main
 from dectree.records.paths import journal_files
+from dectree.records.reader import JournalError, read_journal
 from tests.unit.records_support import (
     TREES,
     recorded_session,
@@ -83,6 +84,10 @@ LINE_DAMAGE: dict[str, Callable[[Rows], int]] = {
     "back step is text": _edit("back", _set("step", "two")),
     "back step is a boolean": _edit("back", _set("step", True)),
     "event time is a number": _edit("answered", _set("at", 7)),
+    "event time has no time zone": _edit("answered", _set("at", "2026-12-06T14:48:15")),
+    "event time near year 1, east of UTC": _edit("answered", _set("at", "0001-01-01T00:00:00+14:00")),
+    "event time near year 9999, west of UTC": _edit("back", _set("at", "9999-12-31T23:59:59-14:00")),
+    "note time has no time zone": _edit("note", _set("at", "2026-12-06T14:48:15.5")),
     "event seq is text": _edit("answered", _set("seq", "3")),
     "note is a lone surrogate": _edit("note", _set("text", "\ud800")),
     "node title is a number": _edit("node", _set("title", 12345)),
@@ -102,6 +107,9 @@ HEADER_DAMAGE: dict[str, Callable[[Rows], int]] = {
     "session id is a list": _edit("header", _set("session_id", ["a"])),
     "tree id is an object": _edit("header", _set("tree_id", {"a": 1})),
     "start time is missing": _edit("header", lambda h: h.pop("started_at")),
+    "start time near year 1, east of UTC": _edit("header", _set("started_at", "0001-01-01T00:00:00+14:00")),
+    "start time near year 9999, west of UTC": _edit("header", _set("started_at", "9999-12-31T23:59:59-14:00")),
+    "start time has no time zone": _edit("header", _set("started_at", "2026-12-06T14:48:15")),
     "header is 100,000 brackets": _replace_line(1, DEEP),
 }
 
@@ -196,3 +204,43 @@ def test_a_symlinked_journal_is_one_session(
     assert code == 0 and json.loads(out)["sessions"] == 1
     code, out, _ = run(capsys, tmp_path, ["sessions", "--format", "json"])
     assert [row["path"] for row in json.loads(out)] == [str(path)]
+
+
+@pytest.mark.parametrize(
+    "started_at", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "2026-12-06T14:48:15"]
+)
+@pytest.mark.parametrize(
+    "argv",
+    [["sessions"], ["sessions", "--format", "json"], ["stats", "--since", "2020-01-01"]],
+)
+def test_a_journal_with_a_bad_start_time_never_hides_the_others(
+    started_at: str, argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad, _ = damaged(tmp_path, _edit("header", _set("started_at", started_at)))
+    (tmp_path / "bad.jsonl").write_bytes(bad.read_bytes())  # keep it beside a good one
+    bad.unlink()
+    recorded(tmp_path)
+    code, out, err = run(capsys, tmp_path, argv)
+    assert code == 0, err
+    assert err.startswith(f"{tmp_path / 'bad.jsonl'}:1: ")
+    assert ("1970 and 9000" in err) != ("no time zone" in err)
+    assert "Traceback" not in err
+    if argv == ["sessions"]:
+        assert "INC-42" in out
+    elif argv[-1] == "json":
+        assert len(json.loads(out)) == 1
+    else:
+        assert out.startswith("1 sessions") or "1 session" in out
+
+
+def test_a_journal_that_is_a_fifo_is_named_never_waited_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    fifo = tmp_path / "20260101T000000Z-feed.jsonl"
+    os.mkfifo(fifo)  # a plain read would block until a writer came
+    with pytest.raises(JournalError, match=r":0: not a regular file \(a FIFO\)$"):
+        read_journal(fifo)
+    code, _out, err = run(capsys, tmp_path, ["export", str(fifo)])
+    assert code == 2 and err.startswith(f"dectree: error: {fifo}: "), err

@@ -339,3 +339,77 @@ def test_exported_transcripts_hold_no_terminal_controls(
     assert code == 0, shown
     text = out.read_text(encoding="utf-8")
     assert "on the console" in text and controls(text) == []
+
+
+# -- `--format json`: the same data, nothing unsafe on the wire ---------------------------
+
+
+def _node_title(data: dict, payload: str) -> None:
+    data["nodes"]["which-mount"]["title"] = f"Which filesystem {payload} is full"
+
+
+JSON_TREE_SURFACES: dict[str, tuple[Callable[[dict, str], None], list[str]]] = {
+    "list: tree title": (_title, ["list", "--format", "json"]),
+    "test: scenario name": (_scenario, ["test", "--format", "json"]),
+    "search: node title": (_node_title, ["search", "--format", "json"]),
+}
+
+
+def json_strings(value: object) -> list[str]:
+    """Every string in parsed JSON, keys included."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (k, *json_strings(v))]
+    if isinstance(value, list):
+        return [s for v in value for s in json_strings(v)]
+    return []
+
+
+@pytest.mark.parametrize("payload", sorted(PAYLOADS))
+@pytest.mark.parametrize("surface", sorted(JSON_TREE_SURFACES))
+def test_json_output_escapes_what_a_terminal_would_act_on(
+    surface: str, payload: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    change, argv = JSON_TREE_SURFACES[surface]
+    path = write_tree(tmp_path, lambda d: change(d, PAYLOADS[payload]))
+    query = ["filesystem " + PAYLOADS[payload]] if argv[0] == "search" else []
+    code = main([*argv, str(path), *query])
+    out = capsys.readouterr().out
+    assert code in (0, 1), out
+    assert terminal_safe(out) == [], out  # C1 and bidi too, which json.dumps leaves alone
+    text = "".join(json_strings(json.loads(out)))
+    kept = [c for c in PAYLOADS[payload] if c not in "\r\u2028\u2029\x85"]  # line breaks: \n
+    assert all(c in text for c in kept), out  # the same data, escaped
+
+
+JSON_RECORD_COMMANDS = {
+    "sessions": ["sessions", "--format", "json"],
+    "stats": ["stats", "--format", "json"],
+    "export": ["export", "--last", "--format", "json"],
+}
+
+
+@pytest.mark.parametrize("payload", sorted(PAYLOADS))
+@pytest.mark.parametrize("command", sorted(JSON_RECORD_COMMANDS))
+def test_journal_text_in_json_output_is_escaped(
+    command: str, payload: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile_journal(tmp_path, PAYLOADS[payload])
+    code = main([*JSON_RECORD_COMMANDS[command], "--sessions-dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert terminal_safe(out) == [], out
+    data = json.loads(out)
+    if command != "stats":  # stats counts, it quotes no free text
+        assert f"INC{PAYLOADS[payload]}" in json_strings(data)
+
+
+def test_json_escapes_stand_for_the_same_characters() -> None:
+    from dectree.text.plain import json_safe
+
+    text = "a\x9b\u202e\u2066\u200b\U000e0001\ud800\u2028b\tc\nd"
+    escaped = json_safe(json.dumps({"k": text, text: [text]}, ensure_ascii=False, indent=2))
+    assert terminal_safe(escaped) == []
+    assert "\\u009b" in escaped and "\\udb40\\udc01" in escaped
+    assert json.loads(escaped) == {"k": text, text: [text]}

@@ -75,3 +75,57 @@ def test_every_read_and_schema_code_is_produced_by_some_input(
         reported |= set(re.findall(r" (DT\d{3}) ", out))
     wanted = {c for c in CODES if c < "DT200"} - {"DT004", "DT010", "DT104"}
     assert wanted <= reported, sorted(wanted - reported)
+
+
+def test_tree_files_that_cannot_be_read_are_named_and_look_alikes_noted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    monkeypatch.setenv("DECTREE_NO_CACHE", "1")
+    folder = tmp_path / "trees"
+    folder.mkdir()
+    os.mkfifo(folder / "fifo.yaml")  # a plain read would block
+    (folder / "zero.yaml").symlink_to("/dev/zero")  # a plain read would never end
+    (folder / "loop.yaml").symlink_to("loop.yaml")
+    (folder / "gone.yml").symlink_to("nothing")
+    (folder / "dir.yaml").mkdir()
+    (folder / "UPPER.YAML").write_text("id: t\n")
+    code = main(["validate", str(folder)])
+    out, err = capsys.readouterr()
+    assert code == 1 and "Traceback" not in out + err
+    assert f"{folder / 'fifo.yaml'}:1:1: error DT010 cannot read file: not a regular file (a FIFO)" in out
+    assert "zero.yaml:1:1: error DT010 cannot read file: not a regular file (a character device)" in out
+    assert "loop.yaml:1:1: error DT010 cannot read file: a symlink loop" in out
+    assert "gone.yml:1:1: error DT010 cannot read file: a symlink to 'nothing', which does not exist" in out
+    assert err.splitlines() == [
+        f"dectree: note: {folder / 'UPPER.YAML'}: skipped: tree files end in .yaml or .yml, in lowercase",
+        f"dectree: note: {folder / 'dir.yaml'}: skipped: a directory, not a tree file",
+    ]
+
+
+def test_no_tree_files_is_not_a_success(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "empty").mkdir()
+    assert main(["validate", str(tmp_path / "empty")]) == 2
+    assert f"dectree: error: no tree files (*.yaml, *.yml) in {tmp_path / 'empty'}" in capsys.readouterr().err
+
+
+def test_a_symlink_loop_is_called_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    loop = tmp_path / "loop.yaml"
+    loop.symlink_to("loop.yaml")
+    for argv in (["validate", str(loop)], ["list", str(loop)], ["run", str(loop)]):
+        assert main(argv) == 2
+        assert f"{loop}: a symlink loop" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("key", "shown"), [("~", "null"), ("12", "12"), ("true", "true")])
+def test_a_node_key_that_is_not_text_is_shown_as_yaml_wrote_it(
+    key: str, shown: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(f"id: t\ntitle: T\nstart: a\nnodes:\n  {key}:\n    kind: question\n")
+    code, out = validate(capsys, path)
+    assert code == 1
+    assert f"{path}:5:3: error DT102 node key {shown} is missing required key 'prompt'" in out
+    assert f"{path}:5:3: error DT103 node key {shown}: expected text, got " in out
+    assert "None" not in out

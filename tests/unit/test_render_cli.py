@@ -77,6 +77,12 @@ def test_render_all_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     capsys.readouterr()
     assert main(["render", "--all", "trees", "-o", "docs", "--check"]) == 1
     assert "disk-troubleshooting.md: out of date" in capsys.readouterr().err
+    import os
+
+    (tmp_path / "docs/disk-troubleshooting.md").unlink()
+    os.mkfifo(tmp_path / "docs/disk-troubleshooting.md")  # a plain read would block
+    assert main(["render", "--all", "trees", "-o", "docs", "--check"]) == 1
+    assert "disk-troubleshooting.md: out of date" in capsys.readouterr().err
 
 
 def test_writes_are_atomic_and_leave_no_temp_files(tmp_path: Path) -> None:

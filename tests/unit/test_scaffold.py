@@ -90,3 +90,29 @@ def test_new_command_stdout_file_and_force(tmp_path: Path, monkeypatch: pytest.M
 def test_new_command_rejects_a_bad_id(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["new", "Bad Id"]) == 2
     assert "not a valid tree id" in capsys.readouterr().err
+
+
+def test_a_date_whose_next_review_overflows_is_an_error() -> None:
+    with pytest.raises(ScaffoldError, match="9999-12-31: too late a date"):
+        skeleton("dns", today=dt.date(9999, 12, 31))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["new", "x", "--today", "9999-12-31"],
+        ["new", "x", "--today", "0001-01-01"],
+        ["validate", "--today", "9999-12-31"],
+        ["list", "--today", "9999-12-31"],
+        ["stats", "--since", "0001-01-01"],
+    ],
+)
+def test_dates_out_of_range_are_a_usage_error(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert f"'{argv[-1]}' is out of range: a date from 1970-01-01 to 8999-12-31" in err
+    assert "Traceback" not in err

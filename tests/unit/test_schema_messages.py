@@ -88,8 +88,8 @@ def _fifo(path: Path) -> None:
 
 
 READ_FAILURES: dict[str, tuple[Callable[[Path], Any], str, str]] = {
-    "a directory": (lambda p: p.mkdir(), "DT010", "cannot read file: not a regular file"),
-    "a named pipe": (_fifo, "DT010", "cannot read file: not a regular file"),
+    "a directory": (lambda p: p.mkdir(), "DT010", "cannot read file: not a regular file (a directory)"),
+    "a named pipe": (_fifo, "DT010", "cannot read file: not a regular file (a FIFO)"),
     "missing": (lambda p: None, "DT010", "cannot read file: No such file or directory"),
     "over the limit": (
         lambda p: p.write_bytes(b"id: t\n" + b"#" * 200),

@@ -125,3 +125,42 @@ def test_the_app_never_reads_a_secret_from_variables(tmp_path: Path) -> None:
 
     asyncio.run(walk({"host": "web-01", "token": "s3cr3t"}, {}))
     asyncio.run(walk({"host": "web-01"}, {"token": "s3cr3t"}))
+
+
+def test_deeply_nested_toml_is_an_error_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = write(tmp_path / "deep.toml", "x = " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(VarFileError, match="nested too deeply"):
+        read_var_file(deep)
+    assert main(["run", "database", "--var-file", str(deep)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"dectree: error: {deep}: not valid TOML") and "Traceback" not in err
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "directory", "too-large"])
+def test_only_a_regular_file_of_bounded_size_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    path = tmp_path / "v.toml"
+    if kind == "fifo":
+        os.mkfifo(path)  # a plain read blocks until a writer comes: forever
+        expected = "not a regular file (a FIFO)"
+    elif kind == "dev-zero":
+        path.symlink_to("/dev/zero")  # a plain read never ends
+        expected = "not a regular file (a character device)"
+    elif kind == "directory":
+        path.mkdir()
+        expected = "not a regular file (a directory)"
+    else:
+        write(path, "# " + "x" * (2 << 20) + "\n")
+        expected = "2,097,155 bytes, over the limit of 1,048,576 bytes"
+    with pytest.raises(VarFileError) as caught:
+        read_var_file(path)
+    assert str(caught.value) == f"{path}: cannot read: {expected}"
+    monkeypatch.setenv("DECTREE_VAR_FILE", str(path))  # the per-user defaults file, too
+    with pytest.raises(VarFileError, match="cannot read"):
+        load_var_files([])
+    assert main(["run", "database"]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: cannot read: {expected}" in err and "Traceback" not in err

@@ -95,39 +95,82 @@ STARTUP_KEYS = ("floor", "app", "cli", "cli_trees", "run", "run10k")
 RUN_MARKER = "Triage by symptom"  # the shipped database tree's first node (its kind line)
 
 
-def startup(runs: int, work: Path) -> dict[str, Series]:
+def startup(runs: int, work: Path, baseline: Path | None = None) -> dict[str, Series]:
     """First-frame times of the floor, the app alone and `python -m dectree`, interleaved.
 
     Also `dectree run database` and `dectree run` on a 10,000-node tree, to the
     frame showing the first node. The tree cache is warm after the first
     (untimed) start of each, as it is for anyone who has opened the trees once.
+    With `baseline` (another checkout of dectree), its app and commands run too,
+    interleaved with this checkout's, under keys prefixed `base:`.
     """
     out = {key: Series() for key in STARTUP_KEYS}
+    if baseline is not None:
+        out.update({f"base:{key}": Series() for key in STARTUP_KEYS if key != "floor"})
     big = work / "trees" / "walk10k.yaml"
     tui_trees.write_walk_tree(work / "trees", "walk10k", 10_000, 250, "list")
     with tempfile.TemporaryDirectory(prefix="dectree-tui-") as tmp:
         env = {k: v for k, v in os.environ.items() if k not in ("DECTREE_PATH", "TEXTUAL")}
         env.update(TERM="xterm-256color", COLORTERM="truecolor", DECTREE_HOME=tmp)
         env["DECTREE_CACHE_DIR"] = str(Path(tmp) / "cache")
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE.parent), env.get("PYTHONPATH")]))
-        commands = {
-            "floor": ([PY, str(HERE / "tui_floor.py")], [LABEL_TEXT]),
+        outer = env.get("PYTHONPATH")
+
+        def env_for(root: Path) -> dict[str, str]:
+            return {**env, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), outer]))}
+
+        own = {
             "app": ([PY, str(HERE / "tui_app.py")], [HOME_MARKER]),
             "cli": ([PY, "-m", "dectree"], [HOME_MARKER, TREES_MARKER]),
             "run": ([PY, "-m", "dectree", "run", "database"], [RUN_MARKER]),
             "run10k": ([PY, "-m", "dectree", "run", str(big)], [tui_trees.prompt_marker(0)]),
         }
-        for cmd, markers in commands.values():  # warm the file cache once
-            first_frames(cmd, markers, env=env, cwd=tmp, size=SIZE)
+        # name -> (command, markers, environment); every command imports the dectree
+        # first on its PYTHONPATH (bench/tui_app.py too), so the baseline's run the same way.
+        commands = {"floor": ([PY, str(HERE / "tui_floor.py")], [LABEL_TEXT], env_for(HERE.parent))}
+        for name, (cmd, markers) in own.items():
+            commands[name] = (cmd, markers, env_for(HERE.parent))
+            if baseline is not None:
+                commands[f"base:{name}"] = (cmd, markers, env_for(baseline))
+        for cmd, markers, cmd_env in commands.values():  # warm the file and tree caches once
+            first_frames(cmd, markers, env=cmd_env, cwd=tmp, size=SIZE)
         for _ in range(runs):
-            for name, (cmd, markers) in commands.items():
-                frame = first_frames(cmd, markers, env=env, cwd=tmp, size=SIZE)
+            for name, (cmd, markers, cmd_env) in commands.items():
+                frame = first_frames(cmd, markers, env=cmd_env, cwd=tmp, size=SIZE)
                 if any(at is None for at in frame.seen.values()):
                     raise RuntimeError(f"{' '.join(cmd)}: no first frame with {markers}")
                 out[name].values.append(frame.seen[markers[0]] or 0.0)
-                if name == "cli":
-                    out["cli_trees"].values.append(frame.seen[TREES_MARKER] or 0.0)
+                if name.endswith("cli"):
+                    out[name + "_trees"].values.append(frame.seen[TREES_MARKER] or 0.0)
     return out
+
+
+def render_startup(start: dict[str, Series], runs: int) -> list[str]:
+    """The first-frame table, with the baseline's rows under this checkout's if it ran."""
+    floor = start["floor"]
+    rows = (
+        ("floor: Textual app with one Label (`bench/tui_floor.py`)", "floor"),
+        ("the app alone: `build_app(...).run()` (`bench/tui_app.py`)", "app"),
+        ("`python -m dectree` (home screen)", "cli"),
+        ("`python -m dectree`, the shipped trees listed", "cli_trees"),
+        ("`dectree run database`, its first node on screen", "run"),
+        ("`dectree run` on a 10,000-node tree, its first node on screen", "run10k"),
+    )
+    lines = [
+        f"### First frame on a {SIZE[0]}x{SIZE[1]} pty ({runs} runs each, interleaved)",
+        "",
+        "| process | median ms | ratio to floor | fastest ms | ratio to floor |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for label, key in rows:
+        for prefix, note in (("", ""), ("base:", " (baseline)")):
+            r = start.get(prefix + key)
+            if r is None:
+                continue
+            lines.append(
+                f"| {label}{note} | {ms(r.median)} | {r.median / floor.median:.2f}x "
+                f"| {ms(min(r.values))} | {min(r.values) / min(floor.values):.2f}x |"
+            )
+    return lines
 
 
 # -- walking -------------------------------------------------------------------------------
@@ -323,29 +366,7 @@ def render(
     steps: int,
     runs: int,
 ) -> str:
-    floor = start["floor"]
-    rows = (
-        ("floor: Textual app with one Label (`bench/tui_floor.py`)", "floor"),
-        ("the app alone: `build_app(...).run()` (`bench/tui_app.py`)", "app"),
-        ("`python -m dectree` (home screen)", "cli"),
-        ("`python -m dectree`, the shipped trees listed", "cli_trees"),
-        ("`dectree run database`, its first node on screen", "run"),
-        ("`dectree run` on a 10,000-node tree, its first node on screen", "run10k"),
-    )
-    lines = [
-        f"Machine: {info}",
-        "",
-        f"### First frame on a {SIZE[0]}x{SIZE[1]} pty ({runs} runs each, interleaved)",
-        "",
-        "| process | median ms | ratio to floor | fastest ms | ratio to floor |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for label, key in rows:
-        r = start[key]
-        lines.append(
-            f"| {label} | {ms(r.median)} | {r.median / floor.median:.2f}x "
-            f"| {ms(min(r.values))} | {min(r.values) / min(floor.values):.2f}x |"
-        )
+    lines = [f"Machine: {info}", "", *render_startup(start, runs)]
     f, a = walks[SHIPPED_TREE]["floor"].steps, walks[SHIPPED_TREE]["app"].steps
     lines += [
         "",
@@ -402,6 +423,15 @@ def main() -> int:
     parser.add_argument("--runs", type=int, help="start-ups per process (default 21)")
     parser.add_argument("--steps", type=int, help="steps per walk (default 200)")
     parser.add_argument("--skip-startup", action="store_true")
+    parser.add_argument(
+        "--startup-only", action="store_true", help="only the first frames (no walking)"
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="DIR",
+        help="another checkout whose start-ups run interleaved with this one's (before/after)",
+    )
     parser.add_argument("--work", type=Path, default=HERE / ".work" / "tui")
     parser.add_argument(
         "--walk-one", nargs=2, metavar=("floor|app", "TREE"), help=argparse.SUPPRESS
@@ -419,8 +449,13 @@ def main() -> int:
     start = (
         {k: Series([1.0]) for k in STARTUP_KEYS}
         if args.skip_startup
-        else startup(runs, work)
+        else startup(runs, work, args.baseline.resolve() if args.baseline else None)
     )
+    if args.startup_only:
+        report = "\n".join([f"Machine: {info}", "", *render_startup(start, runs), ""])
+        (work / "startup.md").write_text(report)
+        print(report)
+        return 0
     print("walking", file=sys.stderr)
     walks = walking(work, steps)
     report = render(info, start, walks, steps, runs)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -327,3 +328,21 @@ def test_an_unclosed_parameter_expansion_is_refused_not_an_endless_loop() -> Non
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=False
     )
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+def test_the_shell_parser_is_loaded_only_to_fill_a_value() -> None:
+    """A command shown with its placeholders unfilled needs no shell analysis: the
+    parser's import builds its tables (about 0.3 s), which a first node should not wait for."""
+    code = (
+        "import sys\n"
+        "from dectree.engine.fill import fill\n"
+        "shown = fill('ssh {h} \"ls {v}\"', {})\n"
+        "assert shown.missing == ('h', 'v') and shown.text == 'ssh {h} \"ls {v}\"', shown\n"
+        "print('bashlex' in sys.modules)\n"
+        "filled = fill('ssh {h} \"ls {v}\"', {'h': 'db1', 'v': 'a b'})\n"
+        "print(filled.text, 'bashlex' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines() == ["False", "ssh db1 \"ls 'a b'\" True"]

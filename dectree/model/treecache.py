@@ -35,6 +35,7 @@ the fingerprint of every module a validation runs.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import hmac
 import os
@@ -171,10 +172,19 @@ class TreeCache:
         body = blob[_DIGEST:]
         if not hmac.compare_digest(blob[:_DIGEST], hmac.new(key, body, "sha256").digest()):
             return None
+        # Unpickling makes every object of the tree at once; the cyclic collector,
+        # triggered by the allocations, would walk them all again and again (a
+        # 10,000-node tree: 0.25 to 0.55 s with it, 0.07 s without). The tree is
+        # kept anyway, so nothing is lost by collecting after it instead.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             return pickle.loads(body)
         except Exception:  # a damaged entry is a miss, whatever it raises
             return None
+        finally:
+            if collecting:
+                gc.enable()
 
     def get_tree(self, digest: str) -> Any:
         """The validated `Tree` stored for file content `digest`, or None."""

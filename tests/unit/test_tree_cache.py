@@ -9,6 +9,7 @@ cold run gives after every step of random edit sequences.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import pickle
@@ -379,3 +380,28 @@ def test_facts_entries_are_trusted_only_when_signed_by_this_code(
     shutil.rmtree(cache_dir, ignore_errors=True)
     assert _validate(capsys, str(tmp_path / "set")) == cold
     assert not cache_dir.exists()
+
+
+def test_no_garbage_collection_while_a_tree_is_unpickled(
+    trees: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The collector would walk the objects of a large tree again and again as they are
+    made (a 10,000-node tree: 0.25 to 0.55 s with it, 0.07 s without); it is on again
+    afterwards, also when an entry fails to unpickle."""
+    load_catalog([str(trees)], cache=True)
+    collecting: list[bool] = []
+    real_loads = pickle.loads
+
+    def loads(data: bytes) -> object:
+        collecting.append(gc.isenabled())
+        if len(collecting) == 2:
+            raise pickle.UnpicklingError("damaged")
+        return real_loads(data)
+
+    monkeypatch.setattr(pickle, "loads", loads)
+    reads = count_reads(monkeypatch)
+    assert gc.isenabled()
+    again = load_catalog([str(trees)], cache=True)
+    assert collecting == [False, False]
+    assert gc.isenabled()
+    assert sorted(again.trees) == ["a", "b"] and len(reads) == 1  # the second one read again

@@ -92,6 +92,15 @@ def _is_path(text: str) -> bool:
     return Path(text).suffix in (".yaml", ".yml") or "/" in text or Path(text).is_dir()
 
 
+def _tree_in(catalog: Catalog, path: Path) -> str | None:
+    """The id of the tree `catalog` loaded from file `path`, or None if it did not load."""
+    wanted = str(path)
+    for tree_id, loaded in catalog.trees.items():
+        if loaded.path == wanted:
+            return tree_id
+    return None
+
+
 def _check_before_walking(catalog: Catalog, tree_id: str, at: str | None) -> int | None:
     """Refuse a walk that cannot start: a start node that does not exist, or `--at` a node
     no start leads to (DT200, DT202); the exit code, or None to go on."""
@@ -147,6 +156,7 @@ def run(args: argparse.Namespace) -> int:
     missing = missing_paths(paths)
     if missing:
         return _error(f"{missing[0]}: {missing_message(missing[0])}")
+    tree_file: Path | None = None
     if tree_id is not None and _is_path(tree_id):
         # TREE is a file (walk it) or a directory (open the home screen on it).
         path = Path(tree_id)
@@ -155,16 +165,8 @@ def run(args: argparse.Namespace) -> int:
         paths.insert(0, tree_id)
         tree_id = None
         if path.is_file():
-            from dectree.model.catalog import load_file
-            from dectree.model.treecache import TreeCache
-
-            loaded, problems = load_file(path, max_bytes=args.max_bytes, cache=TreeCache.default())
-            if loaded is None:
-                for problem in problems:
-                    echo(str(problem), err=True)
-                return 1
-            tree_id = loaded.tree.id
-    if args.at and tree_id is None:
+            tree_file = path  # its tree id is known once the catalog is loaded
+    if args.at and tree_id is None and tree_file is None:
         return _error("--at needs a TREE")
     from dectree.commands.var_file import VarFileError, load_var_files
 
@@ -174,10 +176,20 @@ def run(args: argparse.Namespace) -> int:
         return _error(str(exc))
     catalog = None
     notice = None
-    if tree_id is not None:
+    if tree_id is not None or tree_file is not None:
         from dectree.model.catalog import load_catalog
 
         catalog = load_catalog(paths, max_bytes=args.max_bytes, cache=True)
+        if tree_file is not None:
+            # The file is loaded once, with the rest (it used to be read a second time
+            # first, only to learn its tree id).
+            tree_id = _tree_in(catalog, tree_file)
+            if tree_id is None:
+                for problem in catalog.problems:
+                    if problem.path == str(tree_file):
+                        echo(str(problem), err=True)
+                return 1
+        assert tree_id is not None
         if tree_id not in catalog.trees:
             broken = [p for p in catalog.problems if Path(p.path).stem == tree_id]
             for problem in broken:

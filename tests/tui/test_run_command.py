@@ -114,6 +114,25 @@ def test_tree_file_walks_that_tree(monkeypatch: pytest.MonkeyPatch) -> None:
     assert str(seen["at"]).startswith("db:")
 
 
+def test_a_tree_file_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its tree id comes from the catalog's load (the file was read twice, once only for it)."""
+    import dectree.model.catalog as catalog_module
+
+    monkeypatch.setenv("DECTREE_NO_CACHE", "1")
+    reads: list[str] = []
+    real_load_file = catalog_module.load_file
+
+    def load_file(path: Path, **kwargs: object) -> object:
+        reads.append(Path(path).name)
+        return real_load_file(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(catalog_module, "load_file", load_file)
+    code, seen = run_headless(monkeypatch, ["run", str(FIXTURES / "db.yaml"), "--at", "start"])
+    assert code == 0
+    assert seen["at"] == "db:start"
+    assert reads == ["db.yaml"]  # the app walks the catalog loaded for the checks
+
+
 def test_no_tree_opens_the_home_screen_and_loads_in_the_app(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -36,6 +37,7 @@ Attach = Callable[["Session"], object]
 # Hooks, or a function that makes them when the first walk needs them (so the
 # journal's modules are not imported before the first frame).
 Hooks = Sequence[Attach] | Callable[[], Sequence[Attach]]
+_INDEX_WAIT = 5.0  # seconds the index waits for the first paint at most
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ class DectreeApp(App[int]):
         self.cursor_blink = self.CURSOR_BLINK if cursor_blink is None else cursor_blink
         self.catalog: Catalog | None = None
         self.index: SearchIndex | None = None
+        self._painted: threading.Event | None = None
         self.parked: list[Session] = []
         """Walks left with `h`, oldest first; the home screen lists them."""
         self._journal_problems: list[SessionJournal] = []
@@ -193,10 +196,14 @@ class DectreeApp(App[int]):
         self.call_from_thread(self._loaded, catalog)
 
     @work(thread=True, exclusive=True, group="index", description="index the trees for search")
-    def _build_index(self, catalog: Catalog) -> None:
+    def _build_index(self, catalog: Catalog, after: threading.Event | None = None) -> None:
+        """Index the trees; with `after`, once it is set (when the screen that shows the
+        trees has painted: until then this thread would take the GIL from the paint)."""
         from dectree.engine.search import SearchIndex
         from dectree.engine.session import tree_map
 
+        if after is not None:
+            after.wait(timeout=_INDEX_WAIT)
         index = SearchIndex(tree_map(catalog))
         self.call_from_thread(self._indexed, index)
 
@@ -217,7 +224,12 @@ class DectreeApp(App[int]):
         # collector, whose full passes otherwise walk every node of every tree
         # (0.1 to 0.3 s pauses, a few per minute of walking a 10,000-node tree).
         gc.freeze()
-        self._build_index(catalog)  # search waits for it; the trees show at once
+        # Search waits for the index; the trees (or the walk) show first. The worker
+        # exists from now on (so waiting for the app's workers waits for it too), but
+        # starts indexing only after the next refresh has painted what follows here.
+        painted = self._painted = threading.Event()
+        self._build_index(catalog, painted)
+        self.call_after_refresh(painted.set)
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen) and screen.composed:
                 screen.show_catalog(catalog)
@@ -233,6 +245,8 @@ class DectreeApp(App[int]):
                 self.open_walk(start.resume, start.notice)
 
     def on_unmount(self) -> None:
+        if self._painted is not None:
+            self._painted.set()  # an index worker still waiting need not wait any more
         gc.unfreeze()  # what was frozen is collectable again once the app is gone
 
     @property

@@ -137,7 +137,8 @@ async def test_search_typed_before_the_index_is_ready_runs_when_it_is(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.index = None
+        await app.workers.wait_for_complete()  # the index starts after the first paint
+        app.index = None  # as if it had not been built yet
         home = app.screen
         assert isinstance(home, HomeScreen)
         home.query_one(Input).value = "too many clients"

@@ -210,15 +210,14 @@ class HomeScreen(Screen[None]):
 
     def update_results(self, query: str) -> None:
         """Trees when the query is empty, else the hits worth looking at, grouped by tree."""
-        from dectree.engine.search import entry, worth_showing
-        from dectree.engine.session import tree_map
-
         app = self.dectree
         results = self.query_one(ResultList)
         self._start, self._hit_count = None, 0
         if app.catalog is None:
             return
-        trees = tree_map(app.catalog)
+        # Not `engine.session.tree_map`: listing the trees must not wait for the
+        # engine's modules (the walk's events, search) to be imported.
+        trees = {tree_id: loaded.tree for tree_id, loaded in app.catalog.trees.items()}
         text = query.strip()
         if text and app.index is None:
             results.show_hits([], trees, text)
@@ -231,6 +230,8 @@ class HomeScreen(Screen[None]):
             else:
                 self._title("No trees found: put tree files in ./trees or pass their paths")
             return
+        from dectree.engine.search import entry, worth_showing
+
         hits = app.index.search(text, limit=SEARCH_LIMIT)
         self._start, self._hit_count = entry(trees, hits), len(hits)
         shown = worth_showing(hits, SHOWN_LIMIT)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from dectree.engine.search import Start as SearchStart
     from dectree.engine.session import Session
     from dectree.model.catalog import Catalog
+    from dectree.model.listing import TreeSummary
     from dectree.records.writer import SessionJournal
 
 Clock = Callable[[], dt.datetime]
@@ -104,8 +105,10 @@ class DectreeApp(App[int]):
         attach: Hooks = (),
         cursor_blink: bool | None = None,
         run_disabled: str | None = None,
+        listing: Sequence[TreeSummary] | None = None,
     ) -> None:
         super().__init__()
+        self.listing = listing
         self.run_disabled = run_disabled
         lenient_terminal_input()
         self._source = source
@@ -270,7 +273,13 @@ class DectreeApp(App[int]):
     def start_walk(
         self, tree_id: str, node_id: str | None = None, *, query: str | None = None
     ) -> Session | None:
-        """Start a session and open the walk screen on it; None (and a notice) if it cannot."""
+        """Start a session and open the walk screen on it; None (and a notice) if it cannot.
+
+        Asked for before the trees are loaded (a tree chosen from the list known from
+        the last load), the walk opens as soon as they are."""
+        if self.catalog is None and self.listing is not None and query is None:
+            self.start_at = Start(tree_id, node_id)
+            return None
         return self._start(lambda session: session.start(tree_id, node_id, via_search=query))
 
     def start_from_search(self, query: str, start: SearchStart, hits: int) -> Session | None:
@@ -546,6 +555,7 @@ def build_app(
     resume: Session | None = None,
     notice: str | None = None,
     run_disabled: str | None = None,
+    listing: Sequence[TreeSummary] | None = None,
 ) -> DectreeApp:
     """Make the app: on the home screen, or walking `tree` from `at` (default its start).
 
@@ -559,7 +569,8 @@ def build_app(
     on every new walk; `notices` are shown once at start. `run_disabled` turns running
     checks off and says why (`--no-run`, the user config).
     `notice` is shown once the walk is open (what changed since a resumed session, or
-    the errors of the tree walked).
+    the errors of the tree walked). `listing` is what the home screen lists until the
+    catalog is loaded (`dectree.model.listing.quick_listing`).
     """
     if resume is not None:
         step = resume.path[0]
@@ -579,4 +590,5 @@ def build_app(
         attach=attach,
         cursor_blink=cursor_blink,
         run_disabled=run_disabled,
+        listing=listing,
     )

@@ -11,18 +11,22 @@ from typing import TYPE_CHECKING, Protocol, cast
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Sequence
 
     from textual.app import App
 
     from dectree.engine.search import SearchIndex, Start
     from dectree.engine.session import Session
     from dectree.model.catalog import Catalog
+    from dectree.model.listing import TreeSummary
 
 
 class AppHost(Protocol):
     """The app as its screens use it."""
 
     catalog: Catalog | None
+    listing: Sequence[TreeSummary] | None
+    """The trees as the home screen lists them before the catalog is loaded, if known."""
     index: SearchIndex | None
     cursor_blink: bool
     parked: list[Session]

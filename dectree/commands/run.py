@@ -211,6 +211,13 @@ def run(args: argparse.Namespace) -> int:
 
     from dectree.app.app import build_app
 
+    last_listed = None
+    if catalog is None:
+        from dectree.model.listing import quick_listing
+
+        # The home screen lists the trees known from the last load in its first frame.
+        last_listed = quick_listing(paths, max_bytes=args.max_bytes)
+
     def load() -> Catalog:
         from dectree.model.catalog import load_catalog  # in the app's loading worker
 
@@ -234,6 +241,7 @@ def run(args: argparse.Namespace) -> int:
         attach=journal,
         run_disabled=no_run,
         notice=notice,
+        listing=last_listed,
     )
     result = app.run()
     if app.crash_report:

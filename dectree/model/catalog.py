@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from dectree.model.discovery import discover, siblings
+from dectree.model.listing import ListingIndex
 from dectree.model.tree import AnyNode, Tree, split_ref
 from dectree.model.treecache import TreeCache
 from dectree.source.files import kind, read_regular, why_unusable
@@ -224,6 +225,10 @@ def load_catalog(
         catalog.trees[tree_id] = loaded
     if store is not None:
         store.prune()
+        # What the home screen lists at once next time (`dectree.model.listing`).
+        ListingIndex(store).update(
+            (t.digest, t.tree) for t in catalog.trees.values() if not t.context
+        )
     return catalog
 
 

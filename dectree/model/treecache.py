@@ -156,6 +156,10 @@ class TreeCache:
         """The value stored as `part` for file content `digest` by code `salt`, or None."""
         return self._read(digest, part, salt)
 
+    def signing_key(self, *, create: bool) -> bytes | None:
+        """This directory's signing key (made now if `create` and there is none), or None."""
+        return self._secret(create=create)
+
     def _read(self, digest: str, part: str, salt: str = "") -> Any:
         key = self._secret(create=False)
         if key is None:

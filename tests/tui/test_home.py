@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from dectree.app.app import DectreeApp, build_app
@@ -11,6 +13,7 @@ from dectree.app.screens.home import HomeScreen
 from dectree.app.widgets.results import ResultList
 from dectree.engine.events import SessionStarted
 from dectree.model.catalog import Catalog
+from dectree.model.listing import summarize
 from tests.tui.conftest import TODAY, Recorder, frozen_clock
 from tests.tui.helpers import ready, walk, widget_text
 
@@ -157,3 +160,61 @@ async def test_unknown_tree_is_a_notice_not_a_crash(make_app: MakeApp) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert any("no tree" in n.message for n in app._notifications)
+
+
+def _held_loader(catalog: Catalog) -> tuple[Callable[[], Catalog], threading.Event]:
+    """A loader that returns `catalog` once released (the trees still loading meanwhile)."""
+    release = threading.Event()
+
+    def load() -> Catalog:
+        release.wait(10)
+        return catalog
+
+    return load, release
+
+
+async def _until_loaded(pilot: Pilot[int], app: DectreeApp) -> None:
+    for _ in range(200):
+        if app.catalog is not None:
+            break
+        await pilot.pause(0.05)
+    await ready(pilot)
+
+
+async def test_trees_known_from_the_last_load_are_listed_before_the_catalog(
+    catalog: Catalog,
+) -> None:
+    load, release = _held_loader(catalog)
+    listing = [summarize(t.tree) for t in catalog.trees.values()]
+    app = build_app(load, clock=frozen_clock, today=TODAY, listing=listing)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.catalog is None
+        home = app.screen
+        before = widget_text(home.query_one(ResultList))
+        assert "Service unreachable\n7 steps · Find why a service does not answer" in before
+        assert "Database connections   review overdue \n2 steps · " in before
+        assert widget_text(home.query_one("#list-title")) == "Trees (3)"
+        release.set()
+        await _until_loaded(pilot, app)
+        assert widget_text(home.query_one(ResultList)) == before  # the catalog's own list
+
+
+async def test_a_tree_chosen_before_the_catalog_opens_once_it_is_loaded(
+    catalog: Catalog,
+) -> None:
+    load, release = _held_loader(catalog)
+    listing = [summarize(t.tree) for t in catalog.trees.values()]
+    app = build_app(load, clock=frozen_clock, today=TODAY, listing=listing)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        results = app.screen.query_one(ResultList)
+        first = results.targets[0]
+        assert first is not None
+        await pilot.press("enter", "enter")  # to the list, then the first tree
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.catalog is None
+        assert not app._notifications  # no "still loading" error: it waits
+        release.set()
+        await _until_loaded(pilot, app)
+        assert walk(app).session.current.ref == f"{first[0]}:{catalog.trees[first[0]].tree.start}"

@@ -11,6 +11,7 @@ worker, so this screen paints at once and fills in when they arrive.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
@@ -24,6 +25,7 @@ from dectree.app.host import AppHost, host
 from dectree.app.safe import one_line, plain
 from dectree.app.widgets.query_input import QueryInput
 from dectree.app.widgets.results import ResultList
+from dectree.model.listing import TreeSummary, summarize
 
 if TYPE_CHECKING:
     from dectree.engine.search import Start
@@ -126,10 +128,14 @@ class HomeScreen(Screen[None]):
         box.cursor_blink = self.dectree.cursor_blink
         box.focus()
         self.show_parked()
-        if self.dectree.catalog is None:
-            self._title("Loading trees…")
-        else:
+        if self.dectree.catalog is not None:
             self.show_catalog(self.dectree.catalog)
+        elif self.dectree.listing is not None:
+            # Known from the last load (`dectree.model.listing`): shown in the first
+            # frame; the catalog replaces it with the same list once it is loaded.
+            self._list_trees(self.dectree.listing)
+        else:
+            self._title("Loading trees…")
 
     def on_screen_resume(self) -> None:
         """Back from a walk: a clean box (or the query to return to), focused."""
@@ -214,6 +220,8 @@ class HomeScreen(Screen[None]):
         results = self.query_one(ResultList)
         self._start, self._hit_count = None, 0
         if app.catalog is None:
+            if app.listing is not None and not query.strip():
+                self._list_trees(app.listing)
             return
         # Not `engine.session.tree_map`: listing the trees must not wait for the
         # engine's modules (the walk's events, search) to be imported.
@@ -224,11 +232,7 @@ class HomeScreen(Screen[None]):
             self._title("Indexing the trees for search…")
             return
         if not text or app.index is None:
-            results.show_trees(trees, app.today_date)
-            if trees:
-                self._title(f"Trees ({len(trees)})")
-            else:
-                self._title("No trees found: put tree files in ./trees or pass their paths")
+            self._list_trees([summarize(tree) for tree in trees.values()])
             return
         from dectree.engine.search import entry, worth_showing
 
@@ -259,6 +263,13 @@ class HomeScreen(Screen[None]):
                     (f"  ({self._start.strength})", "$text-muted"),
                 )
             )
+
+    def _list_trees(self, trees: Sequence[TreeSummary]) -> None:
+        self.query_one(ResultList).show_trees(trees, self.dectree.today_date)
+        if trees:
+            self._title(f"Trees ({len(trees)})")
+        else:
+            self._title("No trees found: put tree files in ./trees or pass their paths")
 
     def index_ready(self) -> None:
         """The search index exists now: run the search typed so far, if any."""

@@ -23,6 +23,7 @@ from dectree.app.safe import one_line, plain
 
 if TYPE_CHECKING:  # the home screen paints before the engine is imported
     from dectree.engine.search import Hit
+    from dectree.model.listing import TreeSummary
     from dectree.model.tree import Tree
 
 FIELD_TEXT = {
@@ -52,10 +53,10 @@ def first_sentence(text: str, limit: int = 110) -> str:
     return one_line(flat[: end + 1] if end >= 0 else flat, limit)
 
 
-def tree_prompt(tree: Tree, today: dt.date, width: int = WIDTH) -> Content:
+def tree_prompt(tree: TreeSummary, today: dt.date, width: int = WIDTH) -> Content:
     """Title and review badge; then the number of steps and what the tree is for: two lines."""
-    steps = len(tree.nodes)
-    badge = " review overdue " if tree.review.next_review < today else ""
+    steps = tree.steps
+    badge = " review overdue " if tree.next_review < today else ""
     title = one_line(tree.title, max(20, width - len(badge) - 2))
     first: list[str | Content | tuple[str, str]] = [plain(title, "bold")]
     if badge:
@@ -131,9 +132,9 @@ class ResultList(OptionList):
             else:
                 self.show_hits(*args)  # type: ignore[arg-type]
 
-    def show_trees(self, trees: Mapping[str, Tree], today: dt.date) -> None:
+    def show_trees(self, trees: Sequence[TreeSummary], today: dt.date) -> None:
         """List every tree, by title."""
-        ordered = sorted(trees.values(), key=lambda t: (t.title.casefold(), t.id))
+        ordered = sorted(trees, key=lambda t: (t.title.casefold(), t.id))
         self.targets = [(t.id, None) for t in ordered]
         self.hits = [None] * len(ordered)
         self.query_text = None

@@ -123,8 +123,10 @@ def _check_before_walking(catalog: Catalog, tree_id: str, at: str | None) -> int
 def _broken_links_notice(catalog: Catalog, tree_id: str, at: str | None) -> str | None:
     """Links that lead nowhere on the walk's way, said on stderr now and returned as the
     notice the app shows when the walk opens (None when there are none)."""
-    from dectree.check.links import broken_links, gid, reachable
+    from dectree.check.links import all_links_resolve, broken_links, gid, reachable
 
+    if all_links_resolve(catalog):
+        return None
     loaded = catalog.trees[tree_id]
     ahead = reachable(catalog, [gid(tree_id, at or loaded.tree.start)])
     trees = sorted({ref.split(":", 1)[0] for ref in ahead})

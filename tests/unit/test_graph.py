@@ -265,3 +265,21 @@ def test_a_cycle_that_leaves_its_tree_at_once_names_the_other_tree(folder: Path)
     assert [m for m in found if m.startswith("DT205")] == [
         "DT205 loop with no way out to a conclusion or escalation: x --> b:p --> b:q --> x"
     ]
+
+
+def test_all_links_resolve_agrees_with_broken_links() -> None:
+    """The quick pass `dectree run` makes before looking for broken links on the way."""
+    from dectree.check.links import all_links_resolve, broken_links
+    from dectree.model.catalog import load_catalog
+
+    codes = Path(__file__).parent / "fixtures" / "codes"
+    sets = [[str(p)] for p in sorted(codes.glob("*.yaml"))] + [[]]  # each fixture; the shipped
+    broken_seen = 0
+    for paths in sets:
+        catalog = load_catalog(paths)
+        if not catalog.trees:
+            continue
+        broken = broken_links(catalog, list(catalog.trees))
+        broken_seen += bool(broken)
+        assert all_links_resolve(catalog) == (not broken), paths
+    assert broken_seen >= 3  # DT201, DT209, DT210 at least

@@ -21,6 +21,7 @@ from dectree.records.paths import (
 )
 
 if TYPE_CHECKING:  # imported lazily: every command's parser loads this module
+    from dectree.model.catalog import Catalog
     from dectree.records.reader import Journal
     from dectree.records.writer import Recorder
 
@@ -36,14 +37,22 @@ def add_record_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def recorder_for(args: argparse.Namespace, *, incident: str | None = None) -> Recorder:
-    """The journal hook for the app, from `--sessions-dir`, `--engineer` and `--incident`."""
+def recorder_for(
+    args: argparse.Namespace, *, incident: str | None = None, catalog: Catalog | None = None
+) -> Recorder:
+    """The journal hook for the app, from `--sessions-dir`, `--engineer` and `--incident`.
+
+    With the `catalog` the walks use, the hashes of its trees for the journals' headers
+    come from the tree cache (`dectree.records.treehash`)."""
+    from dectree.model.treecache import TreeCache
+    from dectree.records.treehash import TreeHashes
     from dectree.records.writer import Recorder
 
     return Recorder(
         sessions_dir(getattr(args, "sessions_dir", None)),
         engineer=getattr(args, "engineer", None),
         incident=incident if incident is not None else getattr(args, "incident", None),
+        hashes=TreeHashes(catalog, TreeCache.default()) if catalog is not None else None,
     )
 
 

@@ -227,7 +227,7 @@ def run(args: argparse.Namespace) -> int:
 
     def journal() -> list[Recorder]:
         """The journal hook, made when the first walk starts (not before the first frame)."""
-        recorder = recorder_for(args)
+        recorder = recorder_for(args, catalog=app.catalog)
         report_errors_in(recorder, app)
         return [recorder]
 

@@ -40,11 +40,11 @@ from dectree.records.journal_format import (
     JournalHeader,
     ResumedRecord,
     node_record,
-    tree_hash,
     tree_record,
 )
 from dectree.records.paths import journal_name
 from dectree.records.reader import Journal
+from dectree.records.treehash import TreeHashes
 
 ErrorHandler = Callable[[str], None]
 
@@ -209,8 +209,10 @@ class SessionJournal:
         host: str,
         incident: str | None,
         on_error: ErrorHandler | None = None,
+        hashes: Callable[[Tree], str] | None = None,
     ) -> None:
         self.session = session
+        self._hash = hashes or TreeHashes()
         self.directory = directory
         self.engineer, self.host, self.incident = engineer, host, incident
         self.on_error = on_error
@@ -231,7 +233,6 @@ class SessionJournal:
         self._pending: list[Event] = []
         self._trees: set[str] = set()
         self._nodes: set[str] = set()
-        self._hashes: dict[int, str] = {}
 
     @property
     def path(self) -> Path | None:
@@ -295,11 +296,8 @@ class SessionJournal:
         self.flush()
 
     def hash_of(self, tree: Tree) -> str:
-        """The tree's content hash, computed once per tree object."""
-        key = id(tree)
-        if key not in self._hashes:
-            self._hashes[key] = tree_hash(tree)
-        return self._hashes[key]
+        """The tree's content hash, computed once per tree object (`TreeHashes`)."""
+        return self._hash(tree)
 
     def _begin(self, started: SessionStarted) -> None:
         """The header line, the first to be written, and where the journal will be."""
@@ -366,8 +364,11 @@ class Recorder:
         incident: str | None = None,
         on_error: ErrorHandler | None = None,
         clock: Callable[[], dt.datetime] | None = None,
+        hashes: TreeHashes | None = None,
     ) -> None:
         self.directory = directory
+        self.hashes = hashes or TreeHashes()
+        """Tree hashes for the journals' headers, shared by every walk."""
         self.clock = clock or _now
         self.engineer = engineer or login_name()
         self.host = host or host_name()
@@ -383,6 +384,7 @@ class Recorder:
             host=self.host,
             incident=self.incident,
             on_error=self._error,
+            hashes=self.hashes,
         )
         session.subscribe(journal)
         self.journals[session.id] = journal
@@ -399,6 +401,7 @@ class Recorder:
             host=self.host,
             incident=journal.header.incident,
             on_error=self._error,
+            hashes=self.hashes,
         )
         keep = session.events[-1].seq if session.events else 0
         record = ResumedRecord(

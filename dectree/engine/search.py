@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from dectree.engine.terms import SYNONYM_WEIGHT, Slot, field_terms, query_slots, stem
-from dectree.engine.walk import node_prompt
+from dectree.engine.walk import node_title
 from dectree.model.tree import (
     Action,
     AnyNode,
@@ -86,14 +86,6 @@ _DISTINCTIVE_SHARE = 0.04
 def normalise(text: str) -> str:
     """Lower case with every run of whitespace collapsed to one space."""
     return " ".join(text.casefold().split())
-
-
-def node_title(node: AnyNode, limit: int = 80) -> str:
-    """A short name for a node: its title, else the start of its prompt."""
-    if node.title:
-        return node.title
-    text = " ".join(node_prompt(node).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _trigrams(word: str) -> set[str]:

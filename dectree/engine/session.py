@@ -16,7 +16,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import ValidationError
 
@@ -47,7 +47,6 @@ from dectree.engine.events import (
 from dectree.engine.fill import FilledCommand, fill
 from dectree.engine.redact import redact
 from dectree.engine.runner import DEFAULT_TIMEOUT, RunResult, RunStatus, keep
-from dectree.engine.search import Hit, SearchIndex, Start
 from dectree.engine.suggest import suggest
 from dectree.engine.walk import (
     LABEL_CONTINUE,
@@ -74,6 +73,9 @@ from dectree.model.tree import (
     node_commands,
     placeholders,
 )
+
+if TYPE_CHECKING:  # search (stemmer, synonym groups) is imported when first used
+    from dectree.engine.search import Hit, SearchIndex, Start
 
 __all__ = [
     "LABEL_CONTINUE",
@@ -631,6 +633,8 @@ class Session:
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         """Search every tree of the session and record the search."""
         if self._index is None:
+            from dectree.engine.search import SearchIndex
+
             self._index = SearchIndex(self.trees)
         hits = self._index.search(query, limit=limit)
         top = f"{hits[0].tree_id}:{hits[0].node_id}" if hits else None

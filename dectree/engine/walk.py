@@ -105,6 +105,14 @@ class PathStep:
         return f"{self.tree_id}:{self.node_id}"
 
 
+def node_title(node: AnyNode, limit: int = 80) -> str:
+    """A short name for a node: its title, else the start of its prompt."""
+    if node.title:
+        return node.title
+    text = " ".join(node_prompt(node).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def node_prompt(node: AnyNode) -> str:
     """The main text the app shows for a node, as recorded in the path."""
     if isinstance(node, (Question, Action)):

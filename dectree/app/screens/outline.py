@@ -24,8 +24,8 @@ from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from dectree.app.safe import one_line, rich_text
-from dectree.engine.search import node_title
 from dectree.engine.session import Session
+from dectree.engine.walk import node_title
 from dectree.model.tree import AnyNode, Question, node_next, split_ref
 from dectree.model.tree import Tree as TreeModel
 

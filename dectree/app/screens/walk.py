@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -30,10 +30,12 @@ from dectree.app.widgets.header import WalkHeader
 from dectree.app.widgets.node_view import NodeView
 from dectree.app.widgets.path_panel import PathPanel, step_tooltip
 from dectree.engine.events import Event, SearchPerformed, SessionOutcome
-from dectree.engine.search import Start
 from dectree.engine.session import Session, SessionState, WalkError
 from dectree.engine.walk import jump_label
 from dectree.text.plain import clean as escape_controls
+
+if TYPE_CHECKING:  # search is imported when a search is made
+    from dectree.engine.search import Start
 
 
 def _number_bindings() -> list[BindingType]:

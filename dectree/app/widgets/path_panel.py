@@ -21,8 +21,8 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from dectree.app.safe import clean, one_line, plain
-from dectree.engine.search import node_title
 from dectree.engine.session import PathStep, Session
+from dectree.engine.walk import node_title
 
 TITLE_WIDTH = 24
 """Characters of a step's title kept before its answer, at most (the line is cut after that)."""

@@ -183,10 +183,6 @@ def run(args: argparse.Namespace) -> int:
         from dectree.model.catalog import load_catalog
 
         catalog = load_catalog(paths, max_bytes=args.max_bytes, cache=True)
-        # The trees live as long as the app, which keeps them out of the cyclic
-        # collector (`DectreeApp._loaded`); done now, the collections during the
-        # imports before the first frame do not walk them (60 ms at 10,000 nodes).
-        gc.freeze()
         if tree_file is not None:
             # The file is loaded once, with the rest (it used to be read a second time
             # first, only to learn its tree id).
@@ -216,6 +212,11 @@ def run(args: argparse.Namespace) -> int:
             return refused
         notice = _broken_links_notice(catalog, tree_id, args.at)
 
+    if catalog is not None:
+        # The trees live as long as the app, which keeps them out of the cyclic
+        # collector (`DectreeApp._loaded`); done now, the collections during the
+        # imports before the first frame do not walk them (60 ms at 10,000 nodes).
+        gc.freeze()
     from dectree.app.app import build_app
 
     last_listed = None

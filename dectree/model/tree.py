@@ -38,7 +38,7 @@ _FIELD_SETS: dict[frozenset[str], set[str]] = {}
 class Strict(BaseModel):
     """Base for every model of the format: unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     def model_post_init(self, context: Any, /) -> None:
         # pydantic gives every instance its own set of the fields it was given

@@ -63,6 +63,8 @@ class Series:
     """Seconds per run or per step."""
 
     values: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    """CPU seconds of each start-up (user + system, to the frame), where measured."""
 
     @property
     def median(self) -> float:
@@ -139,6 +141,9 @@ def startup(runs: int, work: Path, baseline: Path | None = None) -> dict[str, Se
                 if any(at is None for at in frame.seen.values()):
                     raise RuntimeError(f"{' '.join(cmd)}: no first frame with {markers}")
                 out[name].values.append(frame.seen[markers[0]] or 0.0)
+                if frame.cpu is not None:
+                    # CPU to the last marker: for "cli", to the trees listed.
+                    out[name + ("_trees" if name.endswith("cli") else "")].cpu.append(frame.cpu)
                 if name.endswith("cli"):
                     out[name + "_trees"].values.append(frame.seen[TREES_MARKER] or 0.0)
     return out
@@ -158,17 +163,28 @@ def render_startup(start: dict[str, Series], runs: int) -> list[str]:
     lines = [
         f"### First frame on a {SIZE[0]}x{SIZE[1]} pty ({runs} runs each, interleaved)",
         "",
-        "| process | median ms | ratio to floor | fastest ms | ratio to floor |",
-        "|---|---:|---:|---:|---:|",
+        "CPU: user + system time of the process when the frame was seen (for the home",
+        "screen, when the trees were listed); steadier than wall time on a loaded machine.",
+        "",
+        "| process | median ms | ratio to floor | fastest ms | ratio to floor "
+        "| CPU median ms | CPU ratio to floor |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
+    floor_cpu = statistics.median(floor.cpu) if floor.cpu else None
     for label, key in rows:
         for prefix, note in (("", ""), ("base:", " (baseline)")):
             r = start.get(prefix + key)
             if r is None:
                 continue
+            cpu = statistics.median(r.cpu) if r.cpu else None
+            cpu_cells = (
+                f"| {ms(cpu)} | {cpu / floor_cpu:.2f}x |"
+                if cpu is not None and floor_cpu
+                else "| | |"
+            )
             lines.append(
                 f"| {label}{note} | {ms(r.median)} | {r.median / floor.median:.2f}x "
-                f"| {ms(min(r.values))} | {min(r.values) / min(floor.values):.2f}x |"
+                f"| {ms(min(r.values))} | {min(r.values) / min(floor.values):.2f}x {cpu_cells}"
             )
     return lines
 

@@ -30,6 +30,20 @@ class Frame:
 
     seen: dict[str, float | None]
     output_bytes: int
+    cpu: float | None = None
+    """CPU seconds (user + system) the process had used when the last marker was seen
+    (Linux, from /proc; None elsewhere or if it was never seen): steadier than wall
+    time on a loaded machine."""
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of process `pid` so far, from /proc (None if unreadable)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def first_frames(
@@ -46,6 +60,7 @@ def first_frames(
     columns, rows = size
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     seen: dict[str, float | None] = dict.fromkeys(markers)
+    cpu: float | None = None
     buffer = bytearray()
     started = time.perf_counter()
     proc = subprocess.Popen(
@@ -79,9 +94,11 @@ def first_frames(
             for marker, at in seen.items():
                 if at is None and marker in text:
                     seen[marker] = now
+            if all(at is not None for at in seen.values()):
+                cpu = cpu_seconds(proc.pid)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         os.close(master)
-    return Frame(seen, len(buffer))
+    return Frame(seen, len(buffer), cpu)

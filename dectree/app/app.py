@@ -180,12 +180,16 @@ class DectreeApp(App[int]):
     def on_mount(self) -> None:
         from dectree.app.screens.home import HomeScreen
 
-        self.push_screen(HomeScreen())
+        source = self._source
+        direct = not callable(source) and self.start_at is not None
+        if not direct:
+            self.push_screen(HomeScreen())
         for notice in self._notices:
             self.notify(notice, title="Variables file", severity="warning", timeout=20, markup=False)
-        source = self._source
         if not callable(source):
             self._loaded(source)
+            if direct and not self.screen_stack[1:]:
+                self.push_screen(HomeScreen())  # the walk could not start: home, with why
         else:
             # Load once the first frame is out: a loading thread would hold the
             # GIL while the home screen is being laid out and painted.
@@ -406,11 +410,18 @@ class DectreeApp(App[int]):
                 self.journal_failed(journal)
 
     def go_home(self) -> None:
-        """Close every walk and show the home screen."""
+        """Close every walk and show the home screen.
+
+        A walk opened directly (`dectree run TREE`, `dectree resume`) is the first
+        screen, painted without composing the home screen beneath it (its widgets and
+        styles cost about 60 ms before the walk's first frame): home is made here,
+        the first time it is needed."""
         from dectree.app.screens.home import HomeScreen
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
+        if not isinstance(self.screen, HomeScreen):
+            self.push_screen(HomeScreen())
 
     def park_walk(self, session: Session) -> None:
         """Leave a walk in progress (recorded) and go home; it is listed there to resume."""

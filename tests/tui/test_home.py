@@ -127,12 +127,27 @@ async def test_trees_load_in_a_worker(catalog: Catalog) -> None:
         assert len(app.screen.query_one(ResultList).targets) == 3
 
 
-async def test_walk_opened_directly_has_home_below(make_app: MakeApp) -> None:
+async def test_walk_opened_directly_goes_home_to_the_trees(make_app: MakeApp) -> None:
+    """The walk is the first screen (home is made when first needed, not composed under
+    it before the walk's first frame); home, the walk parked, lists it and the trees."""
     app = make_app(tree="net", incident="INC-7")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "INC-7" in widget_text(app.screen.query_one("#header-meta"))
-        assert isinstance(app.screen_stack[-2], HomeScreen)
+        assert not any(isinstance(s, HomeScreen) for s in app.screen_stack)
+        await pilot.press("h")
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert widget_text(home.query_one("#list-title")) == "Trees (3)"
+        assert "Service unreachable" in widget_text(home.query_one("#parked"))
+        await pilot.press("ctrl+r")  # resume the parked walk, then home again: the same home
+        await pilot.pause()
+        walk(app)
+        await pilot.press("h")
+        await pilot.pause()
+        assert app.screen is home
+        assert sum(isinstance(s, HomeScreen) for s in app.screen_stack) == 1
 
 
 async def test_search_typed_before_the_index_is_ready_runs_when_it_is(

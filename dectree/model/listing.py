@@ -4,7 +4,8 @@ Listing the trees from the loaded catalog means importing pydantic and the
 models and unpickling every tree, about a fifth of a second before the first
 line of the list. A `TreeSummary` (id, title, purpose, step count, next review
 date) is all the list shows, so the summaries of the trees loaded last are
-kept in one small JSON file in the tree cache's directory, keyed on the sha256
+kept in a small JSON file in the tree cache's directory (one per version of the
+code, the last few kept), keyed on the sha256
 of each file's bytes (the tree cache's key) and a fingerprint of the code that
 read them: the dectree and Python versions and the size and mtime of every
 module of `dectree.model` and `dectree.source`. The file is signed with the
@@ -38,8 +39,8 @@ from dectree.model.treecache import TreeCache, default_directory
 if TYPE_CHECKING:
     from dectree.model.tree import Tree
 
-INDEX_NAME = "listing.json"
-INDEX_LIMIT = 4096  # summaries kept; the oldest go first
+INDEX_LIMIT = 4096  # summaries kept per file; the oldest go first
+INDEX_FILES = 4  # listing files kept (one per version of the code); the oldest go first
 _MAGIC = "dectree-listing-1"
 _DIGEST = 32
 
@@ -81,6 +82,11 @@ def listing_fingerprint() -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def index_name() -> str:
+    """The listing file of this code's version, in the cache directory."""
+    return f"listing-{listing_fingerprint()[:16]}.json"
+
+
 def _as_json(summary: TreeSummary) -> list[object]:
     return [summary.id, summary.title, summary.purpose, summary.steps, summary.next_review.isoformat()]
 
@@ -105,7 +111,9 @@ class ListingIndex:
 
     def __init__(self, cache: TreeCache) -> None:
         self.cache = cache
-        self.path = cache.directory / INDEX_NAME
+        # One file per version of the reading code: two versions sharing a cache
+        # directory (an upgrade, two checkouts) do not overwrite each other's.
+        self.path = cache.directory / index_name()
 
     @classmethod
     def default(cls) -> ListingIndex | None:
@@ -143,7 +151,7 @@ class ListingIndex:
                 rows[digest] = _as_json(summarize(tree))
                 added = True
             else:
-                rows[digest] = rows.pop(digest)  # recently used: kept longest
+                rows[digest] = rows.pop(digest)  # recently used: last, kept longest when written
         if not added:
             return
         while len(rows) > INDEX_LIMIT:
@@ -165,6 +173,19 @@ class ListingIndex:
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
+        except OSError:
+            return
+        self._prune()
+
+    def _prune(self) -> None:
+        """Past `INDEX_FILES` listing files (other versions'), remove the oldest."""
+        try:
+            found = sorted(
+                (path.stat().st_mtime_ns, path) for path in self.path.parent.glob("listing-*.json")
+            )
+            for _, path in found[: max(0, len(found) - INDEX_FILES)]:
+                if path != self.path:
+                    path.unlink()
         except OSError:
             return
 

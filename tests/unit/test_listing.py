@@ -16,7 +16,7 @@ import pytest
 
 import dectree.model.listing as listing_module
 from dectree.model.catalog import load_catalog
-from dectree.model.listing import INDEX_NAME, quick_listing, summarize
+from dectree.model.listing import INDEX_FILES, index_name, quick_listing, summarize
 from dectree.model.treecache import default_directory
 from tests.unit.test_cache import LAST
 from tests.unit.test_tree_cache import tree_text
@@ -74,7 +74,7 @@ def test_an_index_not_signed_with_the_cache_key_is_ignored(trees: Path) -> None:
     load_catalog([str(trees)], cache=True)
     directory = default_directory()
     assert directory is not None
-    index = directory / INDEX_NAME
+    index = directory / index_name()
     blob = bytearray(index.read_bytes())
     blob[40] ^= 0x01
     index.write_bytes(bytes(blob))
@@ -96,3 +96,18 @@ def test_listing_imports_neither_pydantic_nor_the_models(trees: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines() == ["2", "[]"]
+
+
+def test_each_version_keeps_its_own_listing(trees: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two versions sharing a cache directory (an upgrade, two checkouts) each find theirs;
+    only the last few versions' files are kept."""
+    directory = default_directory()
+    assert directory is not None
+    for version in range(INDEX_FILES + 2):
+        monkeypatch.setattr(listing_module, "listing_fingerprint", lambda v=version: f"v{v}" * 8)
+        load_catalog([str(trees)], cache=True)
+        assert quick_listing([str(trees)], max_bytes=LIMIT) is not None
+    files = sorted(p.name for p in directory.glob("listing-*.json"))
+    assert len(files) == INDEX_FILES and index_name() in files
+    monkeypatch.setattr(listing_module, "listing_fingerprint", lambda: "v0" * 8)
+    assert quick_listing([str(trees)], max_bytes=LIMIT) is None  # the oldest was removed

@@ -24,6 +24,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -35,6 +36,7 @@ from typing import TYPE_CHECKING
 from dectree import __version__
 from dectree.model.discovery import discover
 from dectree.model.treecache import TreeCache, default_directory
+from dectree.source.files import private_directory, read_regular
 
 if TYPE_CHECKING:
     from dectree.model.tree import Tree
@@ -43,6 +45,8 @@ INDEX_LIMIT = 4096  # summaries kept per file; the oldest go first
 INDEX_FILES = 4  # listing files kept (one per version of the code); the oldest go first
 _MAGIC = "dectree-listing-1"
 _DIGEST = 32
+INDEX_BYTES = 64 << 20  # a larger listing file is not read (unknown)
+_INDEX = re.compile(r"^listing-[0-9a-f]{16}\.json$")
 
 
 @dataclass(frozen=True)
@@ -125,8 +129,11 @@ class ListingIndex:
         key = self.cache.signing_key(create=False)
         if key is None:
             return {}
+        # As the tree cache: only in a real directory the user owns, only a regular file.
+        if private_directory(self.cache.directory) is None:
+            return {}
         try:
-            blob = self.path.read_bytes()
+            blob = read_regular(self.path, INDEX_BYTES, follow=False)
         except OSError:
             return {}
         body = blob[_DIGEST:]
@@ -162,8 +169,9 @@ class ListingIndex:
         body = json.dumps(
             {"code": listing_fingerprint(), "trees": rows}, ensure_ascii=False, separators=(",", ":")
         ).encode()
+        if private_directory(self.cache.directory, create=True) is None:
+            return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as handle:
@@ -178,16 +186,24 @@ class ListingIndex:
         self._prune()
 
     def _prune(self) -> None:
-        """Past `INDEX_FILES` listing files (other versions'), remove the oldest."""
+        """Past `INDEX_FILES` listing files (other versions'), remove the oldest: only
+        regular files named as listing files are."""
+        found = []
         try:
-            found = sorted(
-                (path.stat().st_mtime_ns, path) for path in self.path.parent.glob("listing-*.json")
-            )
-            for _, path in found[: max(0, len(found) - INDEX_FILES)]:
-                if path != self.path:
-                    path.unlink()
+            for path in self.path.parent.iterdir():
+                if _INDEX.match(path.name):
+                    info = os.lstat(path)
+                    if stat.S_ISREG(info.st_mode):
+                        found.append((info.st_mtime_ns, path))
         except OSError:
             return
+        found.sort()
+        for _, path in found[: max(0, len(found) - INDEX_FILES)]:
+            if path != self.path:
+                try:
+                    path.unlink()
+                except OSError:
+                    continue
 
 
 def quick_listing(paths: Sequence[str] = (), *, max_bytes: int) -> list[TreeSummary] | None:

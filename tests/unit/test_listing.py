@@ -104,10 +104,24 @@ def test_each_version_keeps_its_own_listing(trees: Path, monkeypatch: pytest.Mon
     directory = default_directory()
     assert directory is not None
     for version in range(INDEX_FILES + 2):
-        monkeypatch.setattr(listing_module, "listing_fingerprint", lambda v=version: f"v{v}" * 8)
+        monkeypatch.setattr(listing_module, "listing_fingerprint", lambda v=version: f"{v:02x}" * 8)
         load_catalog([str(trees)], cache=True)
         assert quick_listing([str(trees)], max_bytes=LIMIT) is not None
     files = sorted(p.name for p in directory.glob("listing-*.json"))
     assert len(files) == INDEX_FILES and index_name() in files
-    monkeypatch.setattr(listing_module, "listing_fingerprint", lambda: "v0" * 8)
+    monkeypatch.setattr(listing_module, "listing_fingerprint", lambda: "00" * 8)
     assert quick_listing([str(trees)], max_bytes=LIMIT) is None  # the oldest was removed
+
+
+def test_a_cache_folder_that_is_a_symlink_is_not_used(trees: Path, tmp_path: Path) -> None:
+    """As the tree cache: a link in the cache folder's place (a checkout or another user
+    pointing it elsewhere) turns the listing off; nothing is read or written through it."""
+    directory = default_directory()
+    assert directory is not None
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    directory.symlink_to(elsewhere, target_is_directory=True)
+    load_catalog([str(trees)], cache=True)
+    assert quick_listing([str(trees)], max_bytes=LIMIT) is None
+    assert list(elsewhere.iterdir()) == []

@@ -33,13 +33,14 @@ import json
 import os
 import re
 import stat
+import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from dectree import __version__
-from dectree.source.files import create_new, private_directory, read_regular
+from dectree.source.files import create_new, library_stamps, private_directory, read_regular
 from dectree.source.problems import Problem, Severity
 
 CACHE_DIR_NAME = ".dectree-cache"
@@ -93,7 +94,12 @@ def code_fingerprint() -> str:
     loading pydantic and the models. An edit to the app, the commands or the
     renderers does not turn the cache over.
     """
-    parts = [__version__]
+    parts = [__version__, sys.version]
+    # The libraries whose answers the kept verdicts hold (models, YAML, graph work,
+    # shell parsing, RE2 rules, stemming): an upgrade of one turns the cache over.
+    parts += library_stamps(
+        "pydantic", "pydantic_core", "yaml", "networkx", "bashlex", "re2", "snowballstemmer"
+    )
     package = Path(__file__).resolve().parent.parent
     for layer in ("text", "source", "model", "engine", "check"):
         for path in sorted((package / layer).glob("*.py")):

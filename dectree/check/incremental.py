@@ -178,6 +178,9 @@ def _entry(
         return None, problems
     # Stored facts are whole (own problems included) whatever the file's role in this run.
     facts = tree_facts(loaded, own_problems=own_problems or store is not None)
-    if store is not None:
-        store.put(loaded.digest, facts)  # the digest of the bytes the facts come from
+    if store is not None and not loaded.positions_lost:
+        # Under the digest of the bytes the facts come from; never facts whose positions
+        # fell back because the file changed while it was read (they would come back,
+        # all at 1:1, the day the file has those bytes again).
+        store.put(loaded.digest, facts)
     return Entry(name, loaded.digest, facts, loaded=loaded), []

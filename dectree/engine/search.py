@@ -617,7 +617,7 @@ def _start_in_tree(tree: Tree, rivals: list[Hit]) -> Start:
         return starts[0]
     # The other words of the query may still tell them apart clearly.
     scored = sorted(rivals, key=lambda hit: -hit.score)
-    if scored[0].score >= scored[1].score * _TREE_MARGIN:
+    if scored[0].score > 0 and scored[0].score >= scored[1].score * _TREE_MARGIN:
         return _start_at_hit(tree, scored[0])
     for start in starts:
         if all(_reaches(tree, start.node_id, other.node_id) for other in starts):

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import json
 import logging
+import types
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -356,13 +358,25 @@ def _sent(value: Any) -> str:
     return type(value).__name__
 
 
+def _takes_text(annotation: Any) -> bool:
+    """Whether a field accepts a string as such (`str`, `str | None`, `int | str` ...)."""
+    if annotation is str:
+        return True
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _takes_text(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return any(_takes_text(arg) for arg in typing.get_args(annotation))
+    return False  # dict[str, str] takes an object, not text
+
+
 def _pre_parse(args: type[_Args], arguments: dict[str, Any]) -> dict[str, Any]:
     """Object and list arguments sent as JSON text (some clients do) parsed into values."""
     out = dict(arguments)
     for key, value in arguments.items():
         field = args.model_fields.get(key)
-        if field is None or field.annotation is str or not isinstance(value, str):
-            continue
+        if field is None or _takes_text(field.annotation) or not isinstance(value, str):
+            continue  # text stays text: a pasted JSON log line is a query, not an object
         try:
             parsed = json.loads(value)
         except (ValueError, RecursionError):

@@ -46,6 +46,9 @@ class LoadedTree:
     """The positioned data; None when the tree came from the cache and no position was asked yet."""
     context: bool = False
     """Loaded only so links into it resolve; its own problems are not reported."""
+    positions_lost: bool = False
+    """The file changed after it was read, so positions fell back to 1:1: whatever was
+    found with them must not be kept under this digest."""
 
     def position(self, loc: tuple[str | int, ...], *, of_key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the value at a model path, or the nearest known one."""
@@ -63,6 +66,7 @@ class LoadedTree:
                     return found
         except (OSError, SourceError, RecursionError, MemoryError):
             pass
+        self.positions_lost = True
         return PosDict()  # the file changed since it was read: positions fall back to 1:1
 
 

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from dectree import __version__
 from dectree.model.discovery import discover
 from dectree.model.treecache import TreeCache, default_directory
-from dectree.source.files import private_directory, read_regular
+from dectree.source.files import library_stamps, private_directory, read_regular
 
 if TYPE_CHECKING:
     from dectree.model.tree import Tree
@@ -75,7 +75,7 @@ def summarize(tree: Tree) -> TreeSummary:
 def listing_fingerprint() -> str:
     """Versions, and size and mtime of the modules that read a tree (no pydantic import)."""
     here = Path(__file__).resolve().parent
-    parts = [_MAGIC, __version__, sys.version]
+    parts = [_MAGIC, __version__, sys.version, *library_stamps("pydantic", "pydantic_core", "yaml")]
     for folder in (here, here.parent / "source"):
         for path in sorted(folder.glob("*.py")):
             try:

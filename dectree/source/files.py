@@ -141,3 +141,25 @@ def create_new(path: Path, data: bytes, mode: int = 0o644) -> bool:
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
     return True
+
+
+def library_stamps(*names: str) -> list[str]:
+    """`name:size:mtime` of each installed package's `__init__` (found, not imported).
+
+    Cache fingerprints include them: what a cache keeps can depend on a library
+    (bashlex's parse of a command, RE2's verdict on a rule, pydantic's models),
+    and an upgrade rewrites the package's files. A package not installed is
+    named as missing.
+    """
+    import importlib.util
+
+    stamps = []
+    for name in names:
+        try:
+            spec = importlib.util.find_spec(name)
+            origin = spec.origin if spec is not None else None
+            info = os.stat(origin) if origin else None
+        except (ImportError, ValueError, OSError):
+            info = None
+        stamps.append(f"{name}:{info.st_size}:{info.st_mtime_ns}" if info else f"{name}:missing")
+    return stamps

@@ -141,3 +141,31 @@ def test_round_trip_and_key_sensitivity(tmp_path: Path) -> None:
     assert run_key(list(reversed(inputs)), {"today": "2026-11-26"}) != key
     assert run_key([Input("a.yaml", "2" * 64), inputs[1]], {"today": "2026-11-26"}) != key
     assert run_key(inputs, {"today": "2026-11-27"}) != key
+
+
+def test_an_upgraded_library_turns_the_cache_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept verdicts depend on libraries (bashlex parses commands, RE2 judges rules):
+    the fingerprint follows their installed files, without importing them."""
+    import importlib.machinery
+    import importlib.util
+    import os
+
+    from dectree.check.cache import code_fingerprint
+
+    fake = tmp_path / "bashlex_init.py"
+    fake.write_text("# bashlex 0.18\n")
+    real_find = importlib.util.find_spec
+
+    def find(name: str, *args: object) -> object:
+        if name == "bashlex":
+            return importlib.machinery.ModuleSpec("bashlex", None, origin=str(fake))
+        return real_find(name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importlib.util, "find_spec", find)
+    before = code_fingerprint()
+    assert code_fingerprint() == before  # stable while nothing changes
+    fake.write_text("# bashlex 0.19, rewritten by pip\n")
+    os.utime(fake, ns=(1, 2))
+    assert code_fingerprint() != before

@@ -123,6 +123,18 @@ def test_a_refused_argument_is_not_echoed_back(walks: Walks) -> None:
     assert "x" * 30 not in long_text and "limit: got text;" in long_text
 
 
+def test_text_that_looks_like_json_stays_text(walks: Walks) -> None:
+    """Some clients send objects as JSON text, so such arguments are parsed; a text
+    argument never is: a pasted JSON log line is a query, an incident id is an id."""
+    line = '{"level":"error","msg":"FATAL: sorry, too many clients already"}'
+    started = ok(walks, "start", query=line, incident="[INC-123]")
+    assert started["session"] and "database" in json.dumps(started)
+    walk = next(iter(walks.walks.values()))
+    assert walk.recorder.incident == "[INC-123]"
+    # objects sent as JSON text are still read as objects
+    ok(walks, "start", tree="database", variables='{"namespace": "prod"}')
+
+
 # -- a walk replayed on changed trees keeps its id ---------------------------------------
 
 

@@ -450,3 +450,20 @@ def test_a_single_character_finds_nothing(index: SearchIndex) -> None:
     for query in ("q", " x ", "5"):
         assert index.search(query) == []
     assert index.search("too many clients")  # two characters and more are searched
+
+
+def test_equal_exact_hits_with_no_words_to_tell_them_apart_open_neither() -> None:
+    """Two steps on different branches list a symptom of no words; nothing else in
+    the query matches, so both score 0: no margin, no guess."""
+    base = _two_branch_tree()
+    nodes = base.model_dump(mode="json", exclude_none=True)["nodes"]
+    nodes["tcp"]["symptoms"] = ["<-> !!"]
+    nodes["dns-down"]["symptoms"] = ["<-> !!"]
+    for node in nodes.values():
+        node.pop("kind", None)
+    trees = {"net": tree("net", nodes)}
+    hits = SearchIndex(trees).search("<-> !!")
+    assert [h.strength for h in hits[:2]] == ["exact", "exact"]
+    assert hits[0].score == hits[1].score == 0
+    start = entry(trees, hits)
+    assert start is not None and (start.ref, start.strength) == ("net:start", "weak")

@@ -405,3 +405,40 @@ def test_no_garbage_collection_while_a_tree_is_unpickled(
     assert collecting == [False, False]
     assert gc.isenabled()
     assert sorted(again.trees) == ["a", "b"] and len(reads) == 1  # the second one read again
+
+
+def test_facts_found_with_lost_positions_are_not_kept(
+    trees: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A tree from the tree cache reads its file again for positions; if the file
+    changed in between, positions fall back to 1:1. Facts found that way must not
+    be kept: they would come back, every problem at 1:1, the day the file has
+    those bytes again (an undo, a checkout)."""
+    import hashlib
+
+    import dectree.check.incremental as incremental
+    from dectree.model.catalog import load_file
+
+    path = trees / "a.yaml"
+    path.write_text(tree_text("a", "b:nowhere"))  # a dangling link: a positioned problem
+    original = path.read_bytes()
+    store_trees = TreeCache.default()
+    assert store_trees is not None
+    load_file(path, cache=store_trees)  # the tree is in the tree cache, its facts are not
+    store = FactsStore(store_trees)
+
+    def edited_after_reading(p: Path, **kwargs: object) -> object:
+        found = load_file(p, **kwargs)  # type: ignore[arg-type]
+        p.write_text(tree_text("a", "b:last") + "\n# edited\n")
+        return found
+
+    monkeypatch.setattr(incremental, "load_file", edited_after_reading)
+    entry, _ = incremental._entry(path, 1 << 20, store_trees, store, own_problems=True)
+    assert entry is not None and entry.loaded is not None and entry.loaded.positions_lost
+    assert store.get(hashlib.sha256(original).hexdigest()) is None
+    monkeypatch.undo()
+    path.write_bytes(original)  # the old bytes again: a run finds real positions
+    capsys.readouterr()
+    assert main(["validate", str(trees)]) == 1
+    [line] = [x for x in capsys.readouterr().out.splitlines() if "DT210" in x or "DT209" in x]
+    assert ":1:1:" not in line, line

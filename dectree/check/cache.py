@@ -40,7 +40,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dectree import __version__
-from dectree.source.files import create_new, library_stamps, private_directory, read_regular
+from dectree.source.files import (
+    create_new,
+    library_stamps,
+    module_stamps,
+    private_directory,
+    read_regular,
+)
 from dectree.source.problems import Problem, Severity
 
 CACHE_DIR_NAME = ".dectree-cache"
@@ -101,13 +107,7 @@ def code_fingerprint() -> str:
         "pydantic", "pydantic_core", "yaml", "networkx", "bashlex", "re2", "snowballstemmer"
     )
     package = Path(__file__).resolve().parent.parent
-    for layer in ("text", "source", "model", "engine", "check"):
-        for path in sorted((package / layer).glob("*.py")):
-            try:
-                info = path.stat()
-            except OSError:
-                continue
-            parts.append(f"{layer}/{path.name}:{info.st_size}:{info.st_mtime_ns}")
+    parts += module_stamps(*(package / layer for layer in ("text", "source", "model", "engine", "check")))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

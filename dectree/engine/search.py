@@ -641,17 +641,8 @@ def _reaches(tree: Tree, source: str, target: str) -> bool:
         node_id = stack.pop()
         if node_id == target:
             return True
-        node = tree.nodes.get(node_id)
-        nexts = (
-            [c.next for c in node.choices]
-            if isinstance(node, Question)
-            else [node.next]
-            if isinstance(node, Action)
-            else []
-        )
-        for ref in nexts:
-            owner, nxt = split_ref(ref, tree.id)
-            if owner == tree.id and nxt not in seen:
+        for nxt in _next_in_tree(tree, node_id):
+            if nxt not in seen:
                 seen.add(nxt)
                 stack.append(nxt)
     return False
@@ -734,23 +725,32 @@ def _leads_to(tree: Tree, ref: str, target: str) -> bool:
     return False
 
 
+def _next_in_tree(tree: Tree, node_id: str) -> list[str]:
+    """The node ids a node leads to inside its own tree (answers, or an action's next)."""
+    node = tree.nodes.get(node_id)
+    refs = (
+        [c.next for c in node.choices]
+        if isinstance(node, Question)
+        else [node.next]
+        if isinstance(node, Action)
+        else []
+    )
+    out = []
+    for ref in refs:
+        owner, target = split_ref(ref, tree.id)
+        if owner == tree.id:
+            out.append(target)
+    return out
+
+
 def _breadth_first(tree: Tree) -> list[str]:
     order, seen = [], {tree.start}
     queue = [tree.start]
     while queue:
         node_id = queue.pop(0)
         order.append(node_id)
-        node = tree.nodes.get(node_id)
-        nexts = (
-            [c.next for c in node.choices]
-            if isinstance(node, Question)
-            else [node.next]
-            if isinstance(node, Action)
-            else []
-        )
-        for ref in nexts:
-            owner, target = split_ref(ref, tree.id)
-            if owner == tree.id and target not in seen and target in tree.nodes:
+        for target in _next_in_tree(tree, node_id):
+            if target not in seen and target in tree.nodes:
                 seen.add(target)
                 queue.append(target)
     return order

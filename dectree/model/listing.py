@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from dectree import __version__
 from dectree.model.discovery import discover
 from dectree.model.treecache import TreeCache, default_directory
-from dectree.source.files import library_stamps, private_directory, read_regular
+from dectree.source.files import library_stamps, module_stamps, private_directory, read_regular
 
 if TYPE_CHECKING:
     from dectree.model.tree import Tree
@@ -76,13 +76,7 @@ def listing_fingerprint() -> str:
     """Versions, and size and mtime of the modules that read a tree (no pydantic import)."""
     here = Path(__file__).resolve().parent
     parts = [_MAGIC, __version__, sys.version, *library_stamps("pydantic", "pydantic_core", "yaml")]
-    for folder in (here, here.parent / "source"):
-        for path in sorted(folder.glob("*.py")):
-            try:
-                info = path.stat()
-            except OSError:
-                continue
-            parts.append(f"{folder.name}/{path.name}:{info.st_size}:{info.st_mtime_ns}")
+    parts += module_stamps(here, here.parent / "source")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

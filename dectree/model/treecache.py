@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from dectree import __version__
-from dectree.source.files import private_directory, read_regular
+from dectree.source.files import module_stamps, private_directory, read_regular
 
 _MAGIC = b"dectree-tree-cache-1\n"
 _DIGEST = 32  # bytes of HMAC-SHA256
@@ -80,13 +80,7 @@ def code_fingerprint() -> str:
 
     here = Path(__file__).resolve().parent
     parts = [_MAGIC.decode().strip(), __version__, sys.version, pydantic.VERSION]
-    for folder in (here, here.parent / "source"):
-        for path in sorted(folder.glob("*.py")):
-            try:
-                info = path.stat()
-            except OSError:
-                continue
-            parts.append(f"{folder.name}/{path.name}:{info.st_size}:{info.st_mtime_ns}")
+    parts += module_stamps(here, here.parent / "source")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

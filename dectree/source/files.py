@@ -163,3 +163,16 @@ def library_stamps(*names: str) -> list[str]:
             info = None
         stamps.append(f"{name}:{info.st_size}:{info.st_mtime_ns}" if info else f"{name}:missing")
     return stamps
+
+
+def module_stamps(*folders: Path) -> list[str]:
+    """`folder/name.py:size:mtime` of every module in `folders` (listed, not imported)."""
+    stamps = []
+    for folder in folders:
+        for path in sorted(folder.glob("*.py")):
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            stamps.append(f"{folder.name}/{path.name}:{info.st_size}:{info.st_mtime_ns}")
+    return stamps

@@ -264,6 +264,7 @@ def shipped_plan(trees: dict[str, Any], steps: int) -> list[tuple[str, str, str,
     import random
 
     from dectree.app.safe import one_line
+    from dectree.app.widgets.outcome_view import KIND_TEXT
     from dectree.engine.session import Session
     from dectree.model.tree import Action, Conclusion, Escalation, Question
 
@@ -285,7 +286,7 @@ def shipped_plan(trees: dict[str, Any], steps: int) -> list[tuple[str, str, str,
             session.back()
         now = session.node
         if isinstance(now, Conclusion):
-            kind = now.outcome.value.upper()
+            kind = KIND_TEXT[now.outcome]  # the badge the app draws: FIX, WORKAROUND ...
             if now.outcome.value == "escalate" and now.level:
                 kind += f" · {now.level.value}"
         elif isinstance(now, Escalation):
@@ -314,7 +315,14 @@ async def walk_shipped(which: str, steps: int) -> WalkResult:
         )
     else:
         start = trees[SHIPPED_TREE].start
-        app = FloorWalk(walk_nodes_all(trees), f"{SHIPPED_TREE}:{start}")
+        floor_nodes = walk_nodes_all(trees)
+        app = FloorWalk(floor_nodes, f"{SHIPPED_TREE}:{start}")
+        # The floor shows a node's prompt, or its title (a conclusion's): its marker is
+        # what it draws, not the app's text (conclusions have titles since issue 16).
+        plan = [
+            (key, ref, kind_line, floor_nodes[ref][0].strip().split("\n")[0][:24])
+            for key, ref, kind_line, _ in plan
+        ]
     async with app.run_test(size=SHIPPED_SIZE) as pilot:
         watch = FrameWatch(app)
         await app.workers.wait_for_complete()

@@ -48,10 +48,27 @@ MODULES: dict[str, tuple[str, list[str]]] = {
         ["tests/unit/test_graph.py", "tests/unit/test_validation_gaps.py",
          "tests/unit/test_codes.py"],
     ),
+    # The per-file checks and facts (`local`) and the checks across trees over those
+    # facts (`crosstree`), through both callers: `validate_catalog` (whole trees) and
+    # the CLI's `validate`, which keeps each file's facts (`check/incremental.py`).
+    "local": (
+        "dectree/check/local.py",
+        ["tests/unit/test_codes.py", "tests/unit/test_tree_rules.py", "tests/unit/test_graph.py",
+         "tests/unit/test_crosstree.py", "tests/unit/test_validation_gaps.py",
+         "tests/unit/test_malformed.py", "tests/unit/test_scenarios.py"],
+    ),
+    "crosstree": (
+        "dectree/check/crosstree.py",
+        ["tests/unit/test_crosstree.py", "tests/unit/test_graph.py", "tests/unit/test_codes.py",
+         "tests/unit/test_validation_gaps.py", "tests/unit/test_malformed.py",
+         "tests/unit/test_tree_cache.py"],
+    ),
+    # What is left of `validate`: building the entries from a loaded catalog, the
+    # run's date, and leaving out context trees' problems.
     "validate": (
         "dectree/check/validate.py",
-        ["tests/unit/test_codes.py", "tests/unit/test_graph.py", "tests/unit/test_scenarios.py",
-         "tests/unit/test_validation_gaps.py", "tests/unit/test_malformed.py"],
+        ["tests/unit/test_codes.py", "tests/unit/test_tree_rules.py", "tests/unit/test_crosstree.py",
+         "tests/unit/test_graph.py"],
     ),
     "journal": (
         "dectree/records/writer.py",

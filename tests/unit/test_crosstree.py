@@ -178,3 +178,60 @@ def test_the_compact_path_for_huge_trees_gives_networkx_components_and_reach(
     assert sorted(map(sorted, compact)) == sorted(map(sorted, by_networkx))
     assert sinks_first(compact) and sinks_first(by_networkx)
     assert local.reached_from(succ, start) == reach_networkx
+
+
+def _small_tree(tree_id: str, *, review: str = "2099-01-01", away: str = "done") -> str:
+    return (
+        f"id: {tree_id}\ntitle: T\nversion: '1'\npurpose: p\nscope: s\n"
+        "escalation: {L2: {team: SRE, channel: '#sre', when: Always.}}\n"
+        f"review: {{last_updated: 2026-01-01, updated_by: me, next_review: {review}}}\n"
+        "start: q\nnodes:\n"
+        "  q: {kind: question, prompt: Up?, checks: [{run: uptime}], choices: "
+        f"[{{label: 'Yes', next: done}}, {{label: 'No', next: '{away}'}}]}}\n"
+        "  done: {kind: conclusion, outcome: resolved, root_cause: x, resolution: [{do: y}]}\n"
+    )
+
+
+def test_a_link_to_a_tree_not_loaded_suggests_the_closest_tree(tmp_path: Path) -> None:
+    (tmp_path / "db.yaml").write_text(_small_tree("db"))
+    (tmp_path / "app.yaml").write_text(_small_tree("app", away="dbb:q"))
+    problems = validate_catalog(load_catalog([str(tmp_path)]), today=dt.date(2026, 11, 26))
+    assert [p.message for p in problems if p.code == "DT209"] == [
+        "link 'dbb:q' to tree 'dbb', which is not loaded (did you mean 'db'?)"
+    ]
+
+
+def test_a_review_is_overdue_from_the_day_after_it_was_due(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(_small_tree("t", review="2026-11-26"))
+    catalog = load_catalog([str(path)])
+
+    def overdue(today: dt.date) -> list[str]:
+        return [p.message for p in validate_catalog(catalog, today=today) if p.code == "DT216"]
+
+    assert overdue(dt.date(2026, 11, 26)) == []  # due today: not yet overdue
+    assert overdue(dt.date(2026, 11, 27)) == ["review was due on 2026-11-26 (1 days ago)"]
+
+
+def test_scenarios_naming_other_trees_nodes_are_checked_against_those_trees(
+    tmp_path: Path,
+) -> None:
+    """DT220 for another tree's nodes needs the whole of that tree: a right
+    reference passes; a missing node, choice or tree is reported where it is written."""
+    (tmp_path / "db.yaml").write_text(_small_tree("db"))
+    (tmp_path / "app.yaml").write_text(
+        _small_tree("app", away="db:q")
+        + "scenarios:\n"
+        "  - name: over there\n    incident: It was down.\n    answers:\n"
+        "      - {at: q, choose: 'No'}\n"
+        "      - {at: 'db:q', choose: 'Yes'}\n"
+        "      - {at: 'db:q', choose: 'Maybe'}\n"
+        "      - {at: 'nope:q', choose: 'Yes'}\n"
+        "    expect: 'db:gone'\n"
+    )
+    problems = validate_catalog(load_catalog([str(tmp_path)]), today=dt.date(2026, 11, 26))
+    assert [(Path(p.path).name, p.line, p.message) for p in problems if p.code == "DT220"] == [
+        ("app.yaml", 18, "scenario 'over there': 'db:q' has no choice 'Maybe'"),
+        ("app.yaml", 19, "scenario 'over there': 'nope:q' is not a node"),
+        ("app.yaml", 20, "scenario 'over there': expect 'db:gone' is not a node"),
+    ]

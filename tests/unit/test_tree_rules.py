@@ -198,3 +198,56 @@ def test_strict_fails_on_the_warnings_not_on_the_note(
     assert main(["validate", "--today", "2026-11-26", str(warned)]) == 0
     assert main(["validate", "--strict", "--today", "2026-11-26", str(warned)]) == 1
     assert " DT226 " in capsys.readouterr().out
+
+
+def test_each_rule_is_judged_on_its_own(tmp_path: Path) -> None:
+    """Rules that can match pass; each kind of rule that cannot gets its code at its line."""
+    found = problems(
+        tmp_path,
+        """\
+start: q
+nodes:
+  q:
+    kind: question
+    prompt: Is it up?
+    checks: [{run: "ping -c1 web-1", name: ping}, {run: "sudo reboot", runnable: false}]
+    choices:
+      - label: "Yes"
+        next: done
+        when:
+          - {output: "0% packet loss"}
+          - {exit: 0, check: ping}
+      - label: "No"
+        next: bare
+        when:
+          - {check: ping}
+          - {output: "(", check: ping}
+          - {exit: 1, check: 1}
+          - {output: up, check: pnig}
+          - {output: up, check: 2}
+  bare:
+    kind: question
+    prompt: Still down?
+    choices:
+      - label: "Yes"
+        next: done
+        when: [{exit: 0}]
+      - label: "No"
+        next: done
+  done:
+    kind: conclusion
+    outcome: resolved
+    root_cause: It was down.
+    resolution: [{do: Start it.}]
+""",
+    )
+    rules = [(p.line, p.column, p.code, p.message) for p in found if p.code in ("DT223", "DT224")]
+    assert rules == [
+        (24, 13, "DT223", "rule gives neither 'output' nor 'exit': it would never match"),
+        (25, 22, "DT223", "output is not an RE2 expression: missing ): ("),
+        (26, 13, "DT224", "rule on a check marked 'runnable: false': no run will ever give it output"),
+        (27, 33, "DT224",
+         "rule names check 'pnig', but the question has 2 check(s) (did you mean 'ping'?)"),
+        (28, 33, "DT224", "rule names check 2, but the question has 2 check(s)"),
+        (35, 16, "DT224", "rule on a question that has no checks"),
+    ]

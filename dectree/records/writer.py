@@ -26,7 +26,6 @@ import datetime as dt
 import getpass
 import json
 import os
-import re
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -45,6 +44,7 @@ from dectree.records.journal_format import (
 from dectree.records.paths import journal_name
 from dectree.records.reader import Journal
 from dectree.records.treehash import TreeHashes
+from dectree.text.plain import json_safe
 
 ErrorHandler = Callable[[str], None]
 
@@ -183,18 +183,15 @@ def host_name() -> str:
     return socket.gethostname() or "unknown"
 
 
-# DEL and the C1 controls: JSON escapes C0 only, and a terminal that honours 8-bit
-# C1 would act on a raw U+009B (CSI) when someone runs `cat` or `tail -f` on a journal.
-_RAW_CONTROLS = re.compile("[\x7f-\x9f]")
-
-
 def _dump(line: dict[str, Any]) -> bytes:
     # errors="replace": a lone surrogate (undecodable bytes from somewhere) becomes "?"
     # rather than an exception in the middle of a walk; arguments are checked earlier.
     text = json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n"
-    # They can only stand inside strings, where the \u escape reads back the same.
-    text = _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
-    return text.encode("utf-8", errors="replace")
+    text = text.encode("utf-8", errors="replace").decode("utf-8")
+    # JSON escapes C0 only: DEL, C1 (a raw U+009B is a CSI to a terminal that honours
+    # 8-bit controls, when someone runs `cat` or `tail -f` on a journal) and bidi
+    # characters are written as \u escapes, which read back the same.
+    return json_safe(text).encode("utf-8")
 
 
 class SessionJournal:
